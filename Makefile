@@ -1,0 +1,54 @@
+# Chorus: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.12 >/dev/null 2>&1 && echo python3.12 || echo python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# make run: a local demo on SQLite, tasks run inline, emails printed to the console.
+RUN_ENV := DEBUG=on SECURE_COOKIES=off TASKS_BACKEND=immediate \
+	SITE_URL=http://$(HOST):$(PORT)
+
+# make test: PostgreSQL (DATABASE_URL, or the local server), production settings otherwise.
+TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) DEBUG=off SECRET_KEY=test-secret-key-not-for-production \
+	SECURE_SSL_REDIRECT=off TASKS_BACKEND=immediate CACHE_URL=locmemcache://tests \
+	EMAIL_URL=consolemail:// SITE_URL=http://testserver
+
+.PHONY: install run demo test lint fmt messages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "  Chorus is running on http://$(HOST):$(PORT)/"
+	@echo "  Moderation (admin): http://$(HOST):$(PORT)/admin/  login: moderator / $$( $(RUN_ENV) $(BIN)/python manage.py load_demo --print-password )"
+	@echo ""
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+messages: $(STAMP)
+	$(RUN_ENV) $(BIN)/python manage.py makemessages --all --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

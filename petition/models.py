@@ -1,0 +1,427 @@
+import random
+import uuid
+from collections import Counter
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import connection, models, transaction
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+COUNTER_SHARDS = 8
+
+
+class PetitionQuerySet(models.QuerySet):
+    def public(self):
+        """Petitions the public may read: open or closed, never drafts."""
+        return self.exclude(status=Petition.Status.DRAFT)
+
+
+class Petition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    class Moderation(models.TextChoices):
+        PUBLISH = "publish", _("Publish confirmed signers' names at once")
+        APPROVE = "approve", _("Hold every name for a moderator's approval")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    lead = models.TextField(_("lead"), help_text=_("One or two sentences shown at the top."))
+    demands = models.TextField(_("demands"), help_text=_("Markdown."))
+    addressee = models.CharField(
+        _("addressee"), max_length=200, help_text=_('e.g. "the Government of Pakistan"')
+    )
+    goal = models.PositiveIntegerField(_("signature goal"), default=1000)
+    opens_at = models.DateTimeField(_("opens at"), default=timezone.now)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    moderation = models.CharField(
+        _("moderation policy"), max_length=10, choices=Moderation, default=Moderation.PUBLISH
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PetitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_at"]
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("petition:detail", args=[self.slug])
+
+    def is_accepting_signatures(self, now=None):
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.OPEN
+            and self.opens_at <= now
+            and (self.closes_at is None or now < self.closes_at)
+        )
+
+    def counts_cache_key(self):
+        return f"petition:{self.pk}:counts"
+
+    def counts(self):
+        """Public figures, read from the counter table and cached for a few seconds.
+
+        Never a COUNT(*) over signatures: the counter table has at most
+        countries × shards rows per petition.
+        """
+        key = self.counts_cache_key()
+        result = cache.get(key)
+        if result is None:
+            result = self.compute_counts()
+            cache.set(key, result, settings.COUNT_CACHE_SECONDS)
+        return result
+
+    def compute_counts(self):
+        by_country = dict(
+            SignatureCount.objects.filter(petition=self)
+            .values_list("country")
+            .annotate(n=models.Sum("signatures"))
+            .filter(n__gt=0)
+            .order_by("-n", "country")
+            .values_list("country", "n")
+        )
+        total = sum(by_country.values())
+        organisations = self.organisations.filter(status=Signer.Status.APPROVED).count()
+        org_countries = set(
+            self.organisations.filter(status=Signer.Status.APPROVED).values_list(
+                "country", flat=True
+            )
+        )
+        return {
+            "total": total,
+            "organisations": organisations,
+            "countries": len(set(by_country) | org_countries),
+            "goal": self.goal,
+            "by_country": by_country,
+        }
+
+    def progress_percent(self, total):
+        if not self.goal:
+            return 100
+        return min(100, int(total * 100 / self.goal))
+
+
+class SignerQuerySet(models.QuerySet):
+    def counted(self):
+        return self.filter(status__in=Signer.COUNTED)
+
+    def awaiting_moderation(self):
+        return self.filter(status=Signer.Status.CONFIRMED)
+
+    def change_status(self, status, *, moderated=True):
+        """Move the selected rows to `status`, keeping the counters exact; returns the pks moved."""
+        now = timezone.now()
+        with transaction.atomic():
+            rows = list(
+                self.select_for_update()
+                .exclude(status=status)
+                .values_list("pk", "petition_id", "country", "status")
+            )
+            if not rows:
+                return []
+            changes = {"status": status}
+            if moderated:
+                changes["moderated_at"] = now
+            if status == Signer.Status.CONFIRMED:
+                changes["confirmed_at"] = now
+            self.model.objects.filter(pk__in=[row[0] for row in rows]).update(**changes)
+            self.model.apply_count_changes(
+                (petition_id, country, Signer.counts(status) - Signer.counts(old))
+                for _pk, petition_id, country, old in rows
+            )
+        return [row[0] for row in rows]
+
+    def erase(self):
+        """Delete the rows for good, taking them off the counters."""
+        with transaction.atomic():
+            rows = list(
+                self.select_for_update().values_list("pk", "petition_id", "country", "status")
+            )
+            self.model.apply_count_changes(
+                (petition_id, country, -Signer.counts(old))
+                for _pk, petition_id, country, old in rows
+            )
+            return self.model.objects.filter(pk__in=[row[0] for row in rows]).delete()
+
+
+class Signer(models.Model):
+    """What a person signing and an organisation signing have in common."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting email confirmation")
+        CONFIRMED = "confirmed", _("Confirmed, awaiting review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SPAM = "spam", _("Spam")
+
+    COUNTED = (Status.CONFIRMED, Status.APPROVED)
+    TOKEN_PREFIX = ""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="%(class)ss", verbose_name=_("petition")
+    )
+    email = models.EmailField(_("email"), max_length=254)
+    email_canonical = models.CharField(max_length=254, editable=False)
+    country = CountryField(_("country"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PENDING, db_index=True
+    )
+    keep_informed = models.BooleanField(_("keep me informed"), default=False)
+    consent_version = models.CharField(_("privacy notice version"), max_length=20)
+    consented_at = models.DateTimeField(_("consented at"))
+    language = models.CharField(_("language"), max_length=10, default="en")
+    created_at = models.DateTimeField(_("signed at"), auto_now_add=True, db_index=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    ip_hash = models.CharField(_("IP hash"), max_length=32, blank=True, db_index=True)
+    emails_sent = models.PositiveSmallIntegerField(_("emails sent"), default=0)
+
+    objects = SignerQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def counts(status):
+        return 1 if status in Signer.COUNTED else 0
+
+    @property
+    def is_counted(self):
+        return self.status in self.COUNTED
+
+    @classmethod
+    def apply_count_changes(cls, changes):
+        """Organisations are counted on demand (few rows); only signatures use counters."""
+
+    # Tokens: signed, timestamped, never stored; the payload is the public uuid.
+    def make_token(self, purpose):
+        signer = signing.TimestampSigner(salt=f"chorus.{purpose}")
+        return signer.sign(f"{self.TOKEN_PREFIX}{self.uuid.hex}")
+
+    @staticmethod
+    def from_token(token, purpose):
+        """Return the Signature or Organisation a token names, or None if invalid or expired."""
+        signer = signing.TimestampSigner(salt=f"chorus.{purpose}")
+        try:
+            value = signer.unsign(
+                token, max_age=settings.CONFIRMATION_MAX_AGE_DAYS * 24 * 3600
+            )
+        except signing.BadSignature:
+            return None
+        prefix, _, uuid_hex = value.partition(":")
+        model = {"s": Signature, "o": Organisation}.get(prefix)
+        if model is None:
+            return None
+        try:
+            return model.objects.select_related("petition").get(uuid=uuid_hex)
+        except (model.DoesNotExist, ValueError):
+            return None
+
+    def confirm(self):
+        """Confirm from the emailed link. Idempotent and safe against double clicks."""
+        moved = type(self).objects.filter(pk=self.pk, status=self.Status.PENDING).change_status(
+            self.Status.CONFIRMED, moderated=False
+        )
+        self.refresh_from_db(fields=["status", "confirmed_at"])
+        return bool(moved)
+
+    def reserve_email(self):
+        """Count one more email to this signer; False once the cap is reached."""
+        return bool(
+            type(self)
+            .objects.filter(pk=self.pk, emails_sent__lt=settings.EMAILS_PER_SIGNATURE)
+            .update(emails_sent=models.F("emails_sent") + 1)
+        )
+
+
+class SignatureQuerySet(SignerQuerySet):
+    def named(self):
+        """Signatures whose name may be shown: consented, and allowed by the petition's policy."""
+        return self.filter(show_name=True).filter(
+            models.Q(status=Signer.Status.APPROVED)
+            | models.Q(
+                status=Signer.Status.CONFIRMED, petition__moderation=Petition.Moderation.PUBLISH
+            )
+        )
+
+    def prominent(self):
+        return self.named().filter(featured=True).order_by("country", "featured_order", "full_name")
+
+    def recent(self):
+        return self.counted().order_by("-confirmed_at", "-pk")
+
+
+class Signature(Signer):
+    TOKEN_PREFIX = "s:"  # noqa: S105
+
+    full_name = models.CharField(_("full name"), max_length=120)
+    city = models.CharField(_("city"), max_length=80, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=120, blank=True)
+    role = models.CharField(_("role or title"), max_length=120, blank=True)
+    comment = models.TextField(_("comment"), max_length=500, blank=True)
+    show_name = models.BooleanField(_("show my name publicly"), default=False)
+    featured = models.BooleanField(_("prominent"), default=False, db_index=True)
+    featured_order = models.PositiveIntegerField(_("order among prominent"), default=0)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "email_canonical"], name="one_signature_per_email"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["petition", "status", "-confirmed_at"]),
+            models.Index(fields=["petition", "country", "status", "-confirmed_at"]),
+        ]
+        permissions = [("view_signature_email", _("Can see signers' email addresses"))]
+
+    def __str__(self):
+        return self.full_name
+
+    @classmethod
+    def apply_count_changes(cls, changes):
+        SignatureCount.add(changes)
+
+    @property
+    def shows_name(self):
+        if not self.show_name:
+            return False
+        if self.status == self.Status.APPROVED:
+            return True
+        return (
+            self.status == self.Status.CONFIRMED
+            and self.petition.moderation == Petition.Moderation.PUBLISH
+        )
+
+    @property
+    def credentials(self):
+        """ "role, organisation" as shown after a prominent signatory's name."""
+        return ", ".join(part for part in (self.role, self.organisation) if part)
+
+
+class Organisation(Signer):
+    TOKEN_PREFIX = "o:"  # noqa: S105
+
+    class Kind(models.TextChoices):
+        UNION = "union", _("Trade union or union branch")
+        PARTY = "party", _("Political party or branch")
+        STUDENT = "student", _("Student or youth group")
+        NGO = "ngo", _("NGO or charity")
+        COMMUNITY = "community", _("Community or campaign group")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("organisation name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.OTHER)
+    website = models.URLField(_("website"), max_length=200, blank=True)
+    statement = models.TextField(_("statement"), max_length=1000, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=120)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["country", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "petition", Lower("name"), "country", name="one_signature_per_organisation"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SignatureCount(models.Model):
+    """Counted signatures per petition and country, spread over a few shard rows.
+
+    Confirming a signature adds 1 to one random shard row of its country, so that
+    concurrent confirmations do not queue on one hot row; readers sum a few rows.
+    """
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE)
+    country = models.CharField(max_length=2)
+    shard = models.PositiveSmallIntegerField()
+    signatures = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "country", "shard"], name="one_counter_per_shard"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.petition_id}/{self.country}/{self.shard}: {self.signatures}"
+
+    @classmethod
+    def add(cls, changes):
+        """Apply (petition_id, country, delta) changes inside the caller's transaction."""
+        totals = Counter()
+        for petition_id, country, delta in changes:
+            if delta:
+                totals[(petition_id, str(country))] += delta
+        rows = [
+            (petition_id, country, random.randrange(COUNTER_SHARDS), delta)
+            for (petition_id, country), delta in sorted(totals.items())
+            if delta
+        ]
+        if not rows:
+            return
+        table = cls._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} (petition_id, country, shard, signatures) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (petition_id, country, shard) "
+                f"DO UPDATE SET signatures = {table}.signatures + excluded.signatures",
+                rows,
+            )
+
+    @classmethod
+    def rebuild(cls, petition):
+        """Recount a petition from its signatures; returns True if the counters had drifted."""
+        with transaction.atomic():
+            # Lock the petition's counters so no increment lands between the count and the swap.
+            list(cls.objects.select_for_update().filter(petition=petition))
+            exact = dict(
+                Signature.objects.filter(petition=petition)
+                .counted()
+                .values_list("country")
+                .annotate(n=models.Count("pk"))
+                .values_list("country", "n")
+            )
+            current = dict(
+                cls.objects.filter(petition=petition)
+                .values_list("country")
+                .annotate(n=models.Sum("signatures"))
+                .values_list("country", "n")
+            )
+            current = {country: n for country, n in current.items() if n}
+            if current == exact:
+                return False
+            cls.objects.filter(petition=petition).delete()
+            cls.objects.bulk_create(
+                cls(petition=petition, country=country, shard=0, signatures=n)
+                for country, n in exact.items()
+            )
+        cache.delete(petition.counts_cache_key())
+        return True

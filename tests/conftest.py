@@ -1,0 +1,86 @@
+import itertools
+
+import pytest
+from django.utils import timezone
+
+from petition.models import Organisation, Petition, Signature, Signer
+
+_sequence = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_petition(db):
+    def make(**fields):
+        n = next(_sequence)
+        defaults = {
+            "title": f"Free the detained organisers {n}",
+            "slug": f"free-the-organisers-{n}",
+            "lead": "Seven organisers were detained without charge.",
+            "demands": "* Release them now\n* Drop all charges",
+            "addressee": "the Government of Examplestan",
+            "goal": 1000,
+            "status": Petition.Status.OPEN,
+        }
+        return Petition.objects.create(**(defaults | fields))
+
+    return make
+
+
+@pytest.fixture
+def petition(make_petition):
+    return make_petition()
+
+
+@pytest.fixture
+def make_signature(db):
+    """A signature in any state; counted states go through change_status so counters stay exact."""
+
+    def make(petition, status=Signer.Status.APPROVED, **fields):
+        n = next(_sequence)
+        defaults = {
+            "full_name": f"Test Signer {n}",
+            "email": f"signer{n}@example.org",
+            "country": "IT",
+            "show_name": True,
+            "consent_version": "test",
+            "consented_at": timezone.now(),
+        }
+        values = defaults | fields
+        values.setdefault("email_canonical", values["email"].lower())
+        signature = Signature.objects.create(petition=petition, **values)
+        if status != Signer.Status.PENDING:
+            Signature.objects.filter(pk=signature.pk).change_status(status)
+            signature.refresh_from_db()
+        return signature
+
+    return make
+
+
+@pytest.fixture
+def make_organisation(db):
+    def make(petition, status=Signer.Status.APPROVED, **fields):
+        n = next(_sequence)
+        defaults = {
+            "name": f"Example Workers Union branch {n}",
+            "country": "BR",
+            "kind": Organisation.Kind.UNION,
+            "contact_name": "Contact Person",
+            "email": f"org{n}@example.org",
+            "consent_version": "test",
+            "consented_at": timezone.now(),
+            "status": status,
+        }
+        values = defaults | fields
+        values.setdefault("email_canonical", values["email"].lower())
+        return Organisation.objects.create(petition=petition, **values)
+
+    return make
