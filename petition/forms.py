@@ -1,0 +1,125 @@
+import unicodedata
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation, Signature
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Bidirectional overrides let a name display as something else; joiners (ZWJ, ZWNJ) stay allowed.
+BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def check_text(value, *, multiline=False):
+    """Refuse control characters and spreadsheet-formula prefixes; returns the stripped value."""
+    allowed = {"\n"} if multiline else set()
+    for char in value:
+        if char in allowed:
+            continue
+        if unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS:
+            raise forms.ValidationError(
+                _("Please remove the invisible or control characters."), code="control"
+            )
+    if value.startswith(FORMULA_PREFIXES):
+        raise forms.ValidationError(
+            _("This cannot start with =, +, - or @."), code="formula"
+        )
+    return value
+
+
+class TextChecksMixin:
+    """Apply check_text to every text field the form declares."""
+
+    multiline_fields = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            value = cleaned.get(name)
+            if isinstance(value, str) and isinstance(field, forms.CharField) and value:
+                try:
+                    cleaned[name] = check_text(value, multiline=name in self.multiline_fields)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
+
+
+class ConsentFields(forms.Form):
+    consent_processing = forms.BooleanField(
+        label=_("I agree that my data is processed as the privacy notice explains."),
+        error_messages={"required": _("We need your agreement to count your signature.")},
+    )
+    keep_informed = forms.BooleanField(
+        label=_("Keep me informed about this campaign by email."), required=False
+    )
+
+
+class SignatureForm(TextChecksMixin, forms.ModelForm):
+    multiline_fields = ("comment",)
+
+    consent_processing = ConsentFields.base_fields["consent_processing"]
+    show_name = forms.BooleanField(
+        label=_("Show my name publicly on the list of signatories."), required=False
+    )
+    keep_informed = ConsentFields.base_fields["keep_informed"]
+
+    class Meta:
+        model = Signature
+        fields = ["full_name", "email", "country", "city", "organisation", "role", "comment"]
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+            "country": forms.Select(attrs={"autocomplete": "country"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "role": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+            "comment": forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+        }
+        help_texts = {
+            "role": _('e.g. "National Committee", "General Secretary"'),
+            "organisation": _("Optional: your union, party, university…"),
+        }
+
+    field_order = [
+        "full_name", "email", "country", "city", "organisation", "role", "comment",
+        "consent_processing", "show_name", "keep_informed",
+    ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Choose your country"))] + [
+            choice for choice in self.fields["country"].choices if choice[0]
+        ]
+        self.fields["full_name"].widget.attrs["maxlength"] = 120
+
+    def clean_full_name(self):
+        name = self.cleaned_data["full_name"].strip()
+        if not any(char.isalpha() for char in name):
+            raise forms.ValidationError(_("Please enter your name."), code="no_letters")
+        return name
+
+
+class OrganisationForm(TextChecksMixin, forms.ModelForm):
+    multiline_fields = ("statement",)
+
+    consent_processing = ConsentFields.base_fields["consent_processing"]
+    keep_informed = ConsentFields.base_fields["keep_informed"]
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name", "kind", "country", "website", "statement", "contact_name", "email",
+        ]  # fmt: skip
+        labels = {"email": _("Contact email")}
+        help_texts = {
+            "contact_name": _("Private: only the campaign team sees the contact person."),
+            "email": _("Private: we send the confirmation link here."),
+            "statement": _("Optional: a short statement of solidarity, shown publicly."),
+        }
+        widgets = {"statement": forms.Textarea(attrs={"rows": 3, "maxlength": 1000})}
+
+    def clean_website(self):
+        url = self.cleaned_data["website"]
+        if url and not url.startswith(("https://", "http://")):
+            raise forms.ValidationError(_("Enter a web address starting with https://"))
+        return url
