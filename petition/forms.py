@@ -21,9 +21,7 @@ def check_text(value, *, multiline=False):
                 _("Please remove the invisible or control characters."), code="control"
             )
     if value.startswith(FORMULA_PREFIXES):
-        raise forms.ValidationError(
-            _("This cannot start with =, +, - or @."), code="formula"
-        )
+        raise forms.ValidationError(_("This cannot start with =, +, - or @."), code="formula")
     return value
 
 

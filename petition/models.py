@@ -218,9 +218,7 @@ class Signer(models.Model):
         """Return the Signature or Organisation a token names, or None if invalid or expired."""
         signer = signing.TimestampSigner(salt=f"chorus.{purpose}")
         try:
-            value = signer.unsign(
-                token, max_age=settings.CONFIRMATION_MAX_AGE_DAYS * 24 * 3600
-            )
+            value = signer.unsign(token, max_age=settings.CONFIRMATION_MAX_AGE_DAYS * 24 * 3600)
         except signing.BadSignature:
             return None
         prefix, _, uuid_hex = value.partition(":")
@@ -234,8 +232,10 @@ class Signer(models.Model):
 
     def confirm(self):
         """Confirm from the emailed link. Idempotent and safe against double clicks."""
-        moved = type(self).objects.filter(pk=self.pk, status=self.Status.PENDING).change_status(
-            self.Status.CONFIRMED, moderated=False
+        moved = (
+            type(self)
+            .objects.filter(pk=self.pk, status=self.Status.PENDING)
+            .change_status(self.Status.CONFIRMED, moderated=False)
         )
         self.refresh_from_db(fields=["status", "confirmed_at"])
         return bool(moved)
