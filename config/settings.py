@@ -197,7 +197,8 @@ SECURE_CSP = {
 }
 
 # Petition behaviour
-# Bump when templates/petition/privacy_notice.html changes: each signature stores the version it accepted.
+# Bump when templates/petition/privacy_notice.html changes;
+# each signature stores the version it accepted.
 PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2026-11-28")
 CONFIRMATION_MAX_AGE_DAYS = env.int("CONFIRMATION_MAX_AGE_DAYS", default=14)
 EMAILS_PER_SIGNATURE = env.int("EMAILS_PER_SIGNATURE", default=3)
