@@ -13,7 +13,8 @@ RUN_ENV := DEBUG=on SECURE_COOKIES=off TASKS_BACKEND=immediate \
 # make test: PostgreSQL (DATABASE_URL, or the local server), production settings otherwise.
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) DEBUG=off SECRET_KEY=test-secret-key-not-for-production \
-	SECURE_SSL_REDIRECT=off TASKS_BACKEND=immediate CACHE_URL=locmemcache://tests \
+	SECURE_SSL_REDIRECT=off STATICFILES_MANIFEST=off TASKS_BACKEND=immediate \
+	CACHE_URL=locmemcache://tests \
 	EMAIL_URL=consolemail:// SITE_URL=http://testserver
 
 .PHONY: install run demo test lint fmt messages clean
@@ -45,6 +46,7 @@ fmt: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	mkdir -p var/static
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 messages: $(STAMP)

@@ -1,16 +1,77 @@
-# Placeholder: sign, check_email, sign_organisation, confirm, not_me are being written.
-from django.http import HttpResponse
+"""Signing, confirming by email, and "I didn't sign this"."""
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from lib.ip import client_ip
+
+from .. import actions
+from ..forms import OrganisationForm, SignatureForm
+from ..models import Petition, Signer
+
+PERSONAL_FIELDS = ("full_name", "email", "city", "organisation", "role", "comment", "contact_name")
 
 
+def _open_petition(slug):
+    return get_object_or_404(Petition.objects.public(), slug=slug)
+
+
+@sensitive_post_parameters(*PERSONAL_FIELDS)
+@require_http_methods(["GET", "POST"])
 def sign(request, slug):
-    return HttpResponse("")
+    petition = _open_petition(slug)
+    if request.method == "GET":
+        return redirect(petition.get_absolute_url() + "#sign")
+    form = SignatureForm(request.POST)
+    # A closed petition or bad input: show the form again with what was typed and why.
+    if not petition.is_accepting_signatures() or not form.is_valid():
+        return render(request, "petition/sign.html", {"petition": petition, "form": form})
+    actions.sign_petition(petition, form, ip=client_ip(request))
+    return redirect("petition:check_email", slug=petition.slug)
 
 
-check_email = sign_organisation = sign
+@sensitive_post_parameters(*PERSONAL_FIELDS)
+@require_http_methods(["GET", "POST"])
+def sign_organisation(request, slug):
+    petition = _open_petition(slug)
+    form = OrganisationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and petition.is_accepting_signatures() and form.is_valid():
+        actions.sign_as_organisation(petition, form, ip=client_ip(request))
+        return redirect("petition:check_email", slug=petition.slug)
+    return render(request, "petition/sign_organisation.html", {"petition": petition, "form": form})
 
 
+@require_http_methods(["GET"])
+def check_email(request, slug):
+    return render(request, "petition/check_email.html", {"petition": _open_petition(slug)})
+
+
+@require_http_methods(["GET", "POST"])
 def confirm(request, token):
-    return HttpResponse("")
+    """GET shows a button; only the POST confirms, since mail scanners follow GET links."""
+    signer = Signer.from_token(token, "confirm")
+    if signer is None:
+        return render(request, "petition/link_invalid.html", status=404)
+    context = {"signer": signer, "petition": signer.petition, "kind": actions.kind_of(signer)}
+    if request.method == "POST":
+        if signer.status == Signer.Status.PENDING and not signer.petition.is_accepting_signatures():
+            return render(request, "petition/confirm_closed.html", context, status=410)
+        signer.confirm()
+        return render(request, "petition/confirmed.html", context)
+    return render(request, "petition/confirm.html", context)
 
 
-not_me = confirm
+@require_http_methods(["GET", "POST"])
+def not_me(request, token):
+    """Someone used this address without its owner's consent: delete the pending signature."""
+    signer = Signer.from_token(token, "not-me")
+    if signer is None:
+        return render(request, "petition/link_invalid.html", status=404)
+    context = {"signer": signer, "petition": signer.petition, "kind": actions.kind_of(signer)}
+    if request.method == "POST":
+        if signer.status == Signer.Status.PENDING:
+            type(signer).objects.filter(pk=signer.pk).erase()
+            return render(request, "petition/not_me_done.html", context)
+        return render(request, "petition/not_me_too_late.html", context, status=409)
+    return render(request, "petition/not_me.html", context)

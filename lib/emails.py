@@ -1,0 +1,29 @@
+"""Every email Chorus sends goes through here: one subject, text and HTML template each.
+
+Templates live in templates/emails/: NAME-subject.txt, NAME-body.txt, NAME-body.html.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def send(name, to, context, *, language=None, headers=None):
+    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL} | context
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"emails/{name}-subject.txt", context)
+        text = render_to_string(f"emails/{name}-body.txt", context)
+        html = render_to_string(f"emails/{name}-body.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),  # one line, whatever the template's whitespace
+        body=text,
+        to=[to],
+        headers=headers or {},
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def absolute_url(path):
+    return settings.SITE_URL + path

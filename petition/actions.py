@@ -1,0 +1,122 @@
+"""What happens when someone signs: actions that span models or send mail."""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from lib import emails
+from lib.email_address import canonical_email
+from lib.ip import ip_hash
+
+from .models import Organisation, Signature, Signer
+
+SIGNER_MODELS = {"signature": Signature, "organisation": Organisation}
+
+
+def kind_of(signer):
+    return "organisation" if isinstance(signer, Organisation) else "signature"
+
+
+def load_signer(kind, pk):
+    return SIGNER_MODELS[kind].objects.select_related("petition").filter(pk=pk).first()
+
+
+def sign_petition(petition, form, *, ip):
+    """Store a new pending signature and email its confirmation link.
+
+    Signing twice with the same (canonical) address stores nothing new: the owner of the
+    address is emailed again, and the caller answers exactly as for a first signature, so
+    the response never tells whether an address has signed.
+    """
+    signature = form.save(commit=False)
+    signature.show_name = form.cleaned_data["show_name"]
+    return _store_signer(petition, signature, form, ip=ip)
+
+
+def sign_as_organisation(petition, form, *, ip):
+    """Store a new pending organisation; its contact confirms by email, a moderator approves."""
+    return _store_signer(petition, form.save(commit=False), form, ip=ip)
+
+
+def _store_signer(petition, signer, form, *, ip):
+    signer.petition = petition
+    signer.email_canonical = canonical_email(signer.email)
+    signer.keep_informed = form.cleaned_data["keep_informed"]
+    signer.consent_version = settings.PRIVACY_NOTICE_VERSION
+    signer.consented_at = timezone.now()
+    signer.language = translation.get_language() or settings.LANGUAGE_CODE
+    signer.ip_hash = ip_hash(ip)
+    signer.emails_sent = 1
+    kind = kind_of(signer)
+    try:
+        with transaction.atomic():
+            signer.save()
+    except IntegrityError:
+        return _signed_again(kind, petition, signer)
+    _enqueue_on_commit("send_confirmation_request", kind, signer.pk)
+    return signer
+
+
+def _signed_again(kind, petition, attempt):
+    model = SIGNER_MODELS[kind]
+    if kind == "signature":
+        lookup = {"email_canonical": attempt.email_canonical}
+    else:
+        lookup = {"name__iexact": attempt.name, "country": attempt.country}
+    existing = model.objects.filter(petition=petition, **lookup).first()
+    if existing is None or not existing.reserve_email():
+        return existing
+    if existing.email_canonical != attempt.email_canonical:
+        # Another contact for an organisation that has already signed: tell the sender,
+        # without revealing who the first contact was.
+        _enqueue_on_commit("send_already_signed", kind, existing.pk, attempt.email)
+    elif existing.status == Signer.Status.PENDING:
+        _enqueue_on_commit("send_confirmation_request", kind, existing.pk)
+    else:
+        _enqueue_on_commit("send_already_signed", kind, existing.pk)
+    return existing
+
+
+def _enqueue_on_commit(task_name, *args):
+    from . import tasks
+
+    task = getattr(tasks, task_name)
+    transaction.on_commit(lambda: task.enqueue(*args))
+
+
+def send_confirmation_request(signer):
+    if signer is None or signer.status != Signer.Status.PENDING:
+        return
+    kind = kind_of(signer)
+    emails.send(
+        f"confirm-{kind}",
+        signer.email,
+        {
+            "signer": signer,
+            "petition": signer.petition,
+            "confirm_url": emails.absolute_url(
+                reverse("petition:confirm", args=[signer.make_token("confirm")])
+            ),
+            "not_me_url": emails.absolute_url(
+                reverse("petition:not_me", args=[signer.make_token("not-me")])
+            ),
+            "expiry_days": settings.CONFIRMATION_MAX_AGE_DAYS,
+        },
+        language=signer.language,
+    )
+
+
+def send_already_signed(signer, to=None):
+    if signer is None:
+        return
+    emails.send(
+        f"already-signed-{kind_of(signer)}",
+        to or signer.email,
+        {
+            "signer": signer,
+            "petition": signer.petition,
+            "petition_url": emails.absolute_url(signer.petition.get_absolute_url()),
+        },
+        language=signer.language,
+    )
