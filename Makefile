@@ -30,10 +30,6 @@ install: $(STAMP)
 run: $(STAMP)
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
-	@echo ""
-	@echo "  Chorus is running on http://$(HOST):$(PORT)/"
-	@echo "  Moderation (admin): http://$(HOST):$(PORT)/admin/  login: moderator / $$( $(RUN_ENV) $(BIN)/python manage.py load_demo --print-password )"
-	@echo ""
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: $(STAMP)

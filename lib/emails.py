@@ -1,6 +1,8 @@
 """Every email Chorus sends goes through here: one subject, text and HTML template each.
 
 Templates live in templates/emails/: NAME-subject.txt, NAME-body.txt, NAME-body.html.
+HTML emails carry inline styles on purpose: mail clients drop <style> blocks, and the
+site's Content Security Policy does not apply to email.
 """
 
 from django.conf import settings

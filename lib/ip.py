@@ -8,9 +8,17 @@ from django.conf import settings
 
 
 def client_ip(request):
-    # Behind a proxy, REMOTE_ADDR is set from X-Forwarded-For by the proxy config
-    # (gunicorn forwarded_allow_ips), never trusted from the client directly.
-    return request.META.get("REMOTE_ADDR", "")
+    """REMOTE_ADDR or, behind a trusted proxy, the right-most X-Forwarded-For entry that is
+    not a trusted proxy: entries further left were written by the client and prove nothing."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    trusted = set(settings.TRUSTED_PROXIES)
+    if remote not in trusted:
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for address in reversed([part.strip() for part in forwarded]):
+        if address and address not in trusted:
+            return address
+    return remote
 
 
 def network_of(ip):

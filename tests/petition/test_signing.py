@@ -353,3 +353,15 @@ def test_ten_simultaneous_identical_posts_store_one_signature(petition):
         thread.join()
     assert [response.status_code for response in responses] == [302] * 10
     assert Signature.objects.filter(email_canonical="race@example.org").count() == 1
+
+
+def test_client_ip_behind_a_trusted_proxy(rf, settings):
+    from lib.ip import client_ip
+
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    forwarded = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    assert client_ip(forwarded) == "203.0.113.9"  # the left entry is the client's own claim
+    direct = rf.get("/", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert client_ip(direct) == "198.51.100.7"  # an untrusted peer cannot choose its address
+    settings.TRUSTED_PROXIES = []
+    assert client_ip(forwarded) == "127.0.0.1"
