@@ -1,14 +1,258 @@
-# Placeholder: the public pages are being written (index, detail, signatures, countries,
-# organisations, count_json).
-from django.http import HttpResponse
+"""The public pages of a petition.
+
+Anyone may read these pages, and signers may be activists at risk, so they only ever load and show
+what a signer agreed to make public: never an email address, an IP hash or an organisation's
+contact. Every number comes from `Petition.counts()` (a small counter table, cached a few
+seconds), never from a COUNT(*) over signatures.
+"""
+
+import unicodedata
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Case, Count, IntegerField, Value, When
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django_countries import countries as all_countries
+from django_countries.fields import Country
+
+from petition.forms import SignatureForm
+from petition.models import Petition, Signer
+
+SIGNATURES_PER_PAGE = 50
+RECENT_SIGNERS = 10
+ORGANISATIONS_ON_DETAIL = 60
+COUNT_JSON_MAX_AGE = 5
+COUNT_JSON_STALE_WHILE_REVALIDATE = 30
+COUNT_JSON_FIELDS = ("total", "organisations", "countries", "goal")
+
+# The only columns the public pages load: private ones (email, ip_hash, contact_name…) are not
+# even fetched. A template reaching for one would cost a query per row, which the query-count
+# tests in tests/petition/test_public.py would catch.
+PUBLIC_SIGNATURE_FIELDS = (
+    "pk",
+    "petition_id",
+    "full_name",
+    "country",
+    "city",
+    "organisation",
+    "role",
+    "show_name",
+    "status",
+    "confirmed_at",
+    "featured_order",
+)
+PUBLIC_ORGANISATION_FIELDS = (
+    "pk",
+    "petition_id",
+    "name",
+    "kind",
+    "country",
+    "website",
+    "statement",
+)
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count (from the counters) instead of running COUNT(*)."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = max(0, int(count))
+
+    @property
+    def count(self):
+        return self._known_count
+
+
+def get_public_petition(slug):
+    return get_object_or_404(Petition.objects.public(), slug=slug)
+
+
+def public_signatures(petition):
+    # Through the related manager, each row knows its petition without a query (`shows_name`).
+    return petition.signatures.only(*PUBLIC_SIGNATURE_FIELDS)
+
+
+def approved_organisations(petition):
+    return petition.organisations.filter(status=Signer.Status.APPROVED).only(
+        *PUBLIC_ORGANISATION_FIELDS
+    )
+
+
+def country_sort_key(country):
+    """Sort country names as a reader expects: accents and case ignored ("Österreich" near "O")."""
+    name = unicodedata.normalize("NFKD", str(country.name))
+    return "".join(char for char in name if not unicodedata.combining(char)).casefold()
+
+
+def group_by_country(items):
+    """[(Country, [items…]), …] sorted by the country's name in the active language."""
+    groups = {}
+    for item in items:
+        groups.setdefault(item.country.code, []).append(item)
+    return sorted(
+        ((Country(code), members) for code, members in groups.items()),
+        key=lambda group: country_sort_key(group[0]),
+    )
+
+
+def signing_state(petition):
+    now = timezone.now()
+    if petition.is_accepting_signatures(now):
+        return "open"
+    if petition.status == Petition.Status.OPEN and petition.opens_at > now:
+        return "not_yet_open"
+    return "closed"
 
 
 def index(request):
-    return HttpResponse("")
+    petitions = (
+        Petition.objects.public()
+        .annotate(
+            open_first=Case(
+                When(status=Petition.Status.OPEN, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("open_first", "-opens_at", "pk")
+    )
+    entries = []
+    for petition in petitions:
+        counts = petition.counts()
+        entries.append(
+            {
+                "petition": petition,
+                "counts": counts,
+                "percent": petition.progress_percent(counts["total"]),
+            }
+        )
+    return render(request, "petition/index.html", {"entries": entries})
 
 
 def detail(request, slug):
-    return HttpResponse("")
+    petition = get_public_petition(slug)
+    counts = petition.counts()
+    state = signing_state(petition)
+    signatures = public_signatures(petition)
+    organisations = list(approved_organisations(petition)[:ORGANISATIONS_ON_DETAIL])
+    context = {
+        "petition": petition,
+        "counts": counts,
+        "percent": petition.progress_percent(counts["total"]),
+        "signing_state": state,
+        "form": SignatureForm() if state == "open" else None,
+        "prominent_groups": group_by_country(signatures.prominent()),
+        "recent_signers": list(signatures.recent()[:RECENT_SIGNERS]),
+        "organisation_groups": group_by_country(organisations),
+        "more_organisations": max(0, counts["organisations"] - len(organisations)),
+    }
+    return render(request, "petition/detail.html", context)
 
 
-signatures = countries = organisations = count_json = detail
+def signatures(request, slug):
+    petition = get_public_petition(slug)
+    counts = petition.counts()
+    by_country = counts["by_country"]
+    queryset = public_signatures(petition).recent()
+    total = counts["total"]
+
+    country = None
+    code = request.GET.get("country", "").strip().upper()
+    if code:
+        if code not in all_countries:
+            raise Http404(_("Unknown country."))
+        country = Country(code)
+        queryset = queryset.filter(country=code)
+        total = by_country.get(code, 0)
+
+    # The page size is ours alone: any page-size parameter in the URL is ignored.
+    paginator = KnownCountPaginator(queryset, SIGNATURES_PER_PAGE, count=total)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404(_("There is no such page of signatures.")) from error
+
+    country_choices = sorted(
+        ((Country(choice), n) for choice, n in by_country.items()),
+        key=lambda choice: country_sort_key(choice[0]),
+    )
+    context = {
+        "petition": petition,
+        "counts": counts,
+        "country": country,
+        "country_choices": country_choices,
+        "total": total,
+        "page": page,
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+    }
+    return render(request, "petition/signatures.html", context)
+
+
+def countries(request, slug):
+    petition = get_public_petition(slug)
+    counts = petition.counts()
+    organisations_by_country = dict(
+        petition.organisations.filter(status=Signer.Status.APPROVED)
+        .order_by()
+        .values_list("country")
+        .annotate(n=Count("pk"))
+        .values_list("country", "n")
+    )
+    codes = set(counts["by_country"]) | set(organisations_by_country)
+    rows = [
+        {
+            "country": Country(code),
+            "signatures": counts["by_country"].get(code, 0),
+            "organisations": organisations_by_country.get(code, 0),
+        }
+        for code in codes
+    ]
+    rows.sort(key=lambda row: country_sort_key(row["country"]))
+    rows.sort(key=lambda row: (row["signatures"], row["organisations"]), reverse=True)
+    context = {"petition": petition, "counts": counts, "rows": rows}
+    return render(request, "petition/countries.html", context)
+
+
+def organisations(request, slug):
+    petition = get_public_petition(slug)
+    counts = petition.counts()
+    context = {
+        "petition": petition,
+        "counts": counts,
+        "signing_state": signing_state(petition),
+        "organisation_groups": group_by_country(approved_organisations(petition)),
+    }
+    return render(request, "petition/organisations.html", context)
+
+
+def count_json_cache_key(slug):
+    return f"petition:count-json:{slug}"
+
+
+@require_GET
+def count_json(request, slug):
+    """The live counter's figures: one cache read, no query while cached."""
+    if len(slug) > Petition._meta.get_field("slug").max_length:
+        raise Http404
+    key = count_json_cache_key(slug)
+    data = cache.get(key)
+    if data is None:
+        petition = get_public_petition(slug)
+        counts = petition.counts()
+        data = {field: counts[field] for field in COUNT_JSON_FIELDS}
+        cache.set(key, data, settings.COUNT_CACHE_SECONDS)
+    response = JsonResponse(data)
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=COUNT_JSON_MAX_AGE,
+        stale_while_revalidate=COUNT_JSON_STALE_WHILE_REVALIDATE,
+    )
+    return response
