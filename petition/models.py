@@ -263,7 +263,7 @@ class SignatureQuerySet(SignerQuerySet):
         return self.named().filter(featured=True).order_by("country", "featured_order", "full_name")
 
     def recent(self):
-        return self.counted().order_by("-confirmed_at", "-pk")
+        return self.counted().order_by(models.F("confirmed_at").desc(nulls_last=True), "-pk")
 
 
 class Signature(Signer):
