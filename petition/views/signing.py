@@ -47,19 +47,25 @@ def check_email(request, slug):
     return render(request, "petition/check_email.html", {"petition": _open_petition(slug)})
 
 
+def _email_link_page(request, signer, step, status=200):
+    context = {"step": step}
+    if signer is not None:
+        context |= {"signer": signer, "petition": signer.petition, "kind": actions.kind_of(signer)}
+    return render(request, "petition/email_link.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
     """GET shows a button; only the POST confirms, since mail scanners follow GET links."""
     signer = Signer.from_token(token, "confirm")
     if signer is None:
-        return render(request, "petition/link_invalid.html", status=404)
-    context = {"signer": signer, "petition": signer.petition, "kind": actions.kind_of(signer)}
-    if request.method == "POST":
-        if signer.status == Signer.Status.PENDING and not signer.petition.is_accepting_signatures():
-            return render(request, "petition/confirm_closed.html", context, status=410)
-        signer.confirm()
-        return render(request, "petition/confirmed.html", context)
-    return render(request, "petition/confirm.html", context)
+        return _email_link_page(request, None, "invalid", status=404)
+    if request.method == "GET":
+        return _email_link_page(request, signer, "confirm")
+    if signer.status == Signer.Status.PENDING and not signer.petition.is_accepting_signatures():
+        return _email_link_page(request, signer, "closed", status=410)
+    signer.confirm()
+    return _email_link_page(request, signer, "confirmed")
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,11 +73,10 @@ def not_me(request, token):
     """Someone used this address without its owner's consent: delete the pending signature."""
     signer = Signer.from_token(token, "not-me")
     if signer is None:
-        return render(request, "petition/link_invalid.html", status=404)
-    context = {"signer": signer, "petition": signer.petition, "kind": actions.kind_of(signer)}
-    if request.method == "POST":
-        if signer.status == Signer.Status.PENDING:
-            type(signer).objects.filter(pk=signer.pk).erase()
-            return render(request, "petition/not_me_done.html", context)
-        return render(request, "petition/not_me_too_late.html", context, status=409)
-    return render(request, "petition/not_me.html", context)
+        return _email_link_page(request, None, "invalid", status=404)
+    if request.method == "GET":
+        return _email_link_page(request, signer, "not_me")
+    if signer.status != Signer.Status.PENDING:
+        return _email_link_page(request, signer, "too_late", status=409)
+    type(signer).objects.filter(pk=signer.pk).erase()
+    return _email_link_page(request, signer, "removed")
