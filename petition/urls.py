@@ -4,7 +4,7 @@ from .views import public, signing
 
 app_name = "petition"
 urlpatterns = [
-    path("", public.index, name="index"),
+    path("petitions/", public.index, name="index"),
     path("p/<slug:slug>/", public.detail, name="detail"),
     path("p/<slug:slug>/signatures/", public.signatures, name="signatures"),
     path("p/<slug:slug>/countries/", public.countries, name="countries"),

@@ -1,0 +1,1 @@
+# Admin for photos: being written.
