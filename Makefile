@@ -22,7 +22,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) DEBUG=off SECRET_KEY=test-secret-k
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,s3]"
 	touch $(STAMP)
 
 install: $(STAMP)

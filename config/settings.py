@@ -157,7 +157,27 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # developing and in the test suite, which serves them straight from static/.
 STATICFILES_MANIFEST = env.bool("STATICFILES_MANIFEST", default=not DEBUG)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded photos. Several web servers need a shared store: set S3_BUCKET for any
+    # S3-compatible service (install the optional dependency: pip install -e ".[s3]").
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": env.str("S3_BUCKET"),
+                "endpoint_url": env.str("S3_ENDPOINT_URL", default=None),
+                "region_name": env.str("S3_REGION", default=None),
+                "access_key": env.str("S3_ACCESS_KEY", default=None),
+                "secret_key": env.str("S3_SECRET_KEY", default=None),
+                "custom_domain": env.str("S3_CUSTOM_DOMAIN", default=None),
+                "default_acl": None,
+                "querystring_auth": False,
+                "file_overwrite": False,
+                "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            },
+        }
+        if env.str("S3_BUCKET", default="")
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -166,6 +186,11 @@ STORAGES = {
         )
     },
 }
+# Uploads: photos are at most 15 MB each (lib.images); a report may carry six of them.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # non-file form data
+DATA_UPLOAD_MAX_NUMBER_FILES = 12
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
