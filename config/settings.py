@@ -232,6 +232,8 @@ SECURE_CSP = {
 # each signature stores the version it accepted.
 PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2026-11-28")
 CONFIRMATION_MAX_AGE_DAYS = env.int("CONFIRMATION_MAX_AGE_DAYS", default=14)
+# The "manage my signature" link in every email (withdraw, hide name, unsubscribe, export).
+MANAGE_LINK_MAX_AGE_DAYS = env.int("MANAGE_LINK_MAX_AGE_DAYS", default=730)
 EMAILS_PER_SIGNATURE = env.int("EMAILS_PER_SIGNATURE", default=3)
 # Keyed hash of IP addresses; rotate it to make old hashes unlinkable.
 IP_HASH_KEY = env.str("IP_HASH_KEY", default=SECRET_KEY)

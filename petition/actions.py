@@ -85,16 +85,34 @@ def _enqueue_on_commit(task_name, *args):
     transaction.on_commit(lambda: task.enqueue(*args))
 
 
-def send_confirmation_request(signer):
-    if signer is None or signer.status != Signer.Status.PENDING:
-        return
-    kind = kind_of(signer)
+def _send_to_signer(name, signer, context):
+    """Every email to a signer carries the "manage my signature" link and one-click unsubscribe."""
+    manage_token = signer.make_token("manage")
+    unsubscribe_url = emails.absolute_url(reverse("petition:unsubscribe", args=[manage_token]))
     emails.send(
-        f"confirm-{kind}",
+        name,
         signer.email,
         {
             "signer": signer,
             "petition": signer.petition,
+            "manage_url": emails.absolute_url(reverse("petition:manage", args=[manage_token])),
+        }
+        | context,
+        language=signer.language,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def send_confirmation_request(signer):
+    if signer is None or signer.status != Signer.Status.PENDING:
+        return
+    _send_to_signer(
+        f"confirm-{kind_of(signer)}",
+        signer,
+        {
             "confirm_url": emails.absolute_url(
                 reverse("petition:confirm", args=[signer.make_token("confirm")])
             ),
@@ -103,20 +121,25 @@ def send_confirmation_request(signer):
             ),
             "expiry_days": settings.CONFIRMATION_MAX_AGE_DAYS,
         },
-        language=signer.language,
     )
 
 
 def send_already_signed(signer, to=None):
     if signer is None:
         return
-    emails.send(
-        f"already-signed-{kind_of(signer)}",
-        to or signer.email,
-        {
-            "signer": signer,
-            "petition": signer.petition,
-            "petition_url": emails.absolute_url(signer.petition.get_absolute_url()),
-        },
-        language=signer.language,
+    if to and to != signer.email:
+        # Someone else, who is not this signer: no link to manage the signature.
+        emails.send(
+            f"already-signed-{kind_of(signer)}",
+            to,
+            {"signer": signer, "petition": signer.petition, "petition_url": _petition_url(signer)},
+            language=signer.language,
+        )
+        return
+    _send_to_signer(
+        f"already-signed-{kind_of(signer)}", signer, {"petition_url": _petition_url(signer)}
     )
+
+
+def _petition_url(signer):
+    return emails.absolute_url(signer.petition.get_absolute_url())

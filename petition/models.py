@@ -214,11 +214,17 @@ class Signer(models.Model):
         return signer.sign(f"{self.TOKEN_PREFIX}{self.uuid.hex}")
 
     @staticmethod
+    def token_max_age_days(purpose):
+        if purpose == "manage":
+            return settings.MANAGE_LINK_MAX_AGE_DAYS
+        return settings.CONFIRMATION_MAX_AGE_DAYS
+
+    @staticmethod
     def from_token(token, purpose):
         """Return the Signature or Organisation a token names, or None if invalid or expired."""
         signer = signing.TimestampSigner(salt=f"chorus.{purpose}")
         try:
-            value = signer.unsign(token, max_age=settings.CONFIRMATION_MAX_AGE_DAYS * 24 * 3600)
+            value = signer.unsign(token, max_age=Signer.token_max_age_days(purpose) * 24 * 3600)
         except signing.BadSignature:
             return None
         prefix, _, uuid_hex = value.partition(":")
@@ -239,6 +245,32 @@ class Signer(models.Model):
         )
         self.refresh_from_db(fields=["status", "confirmed_at"])
         return bool(moved)
+
+    def withdraw(self):
+        """The signer takes the signature back: deleted for good, counters corrected."""
+        type(self).objects.filter(pk=self.pk).erase()
+
+    def unsubscribe(self):
+        type(self).objects.filter(pk=self.pk).update(keep_informed=False)
+        self.keep_informed = False
+
+    PERSONAL_FIELDS = (
+        "email", "country", "status", "keep_informed", "consent_version", "consented_at",
+        "language", "created_at", "confirmed_at",
+    )  # fmt: skip
+
+    def personal_data(self):
+        """Everything stored about this signer, for the signer (GDPR Art. 15 and 20)."""
+        data = {"petition": self.petition.title, "petition_url": self.petition.get_absolute_url()}
+        for name in self.PERSONAL_FIELDS:
+            value = getattr(self, name)
+            data[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        data["ip_address"] = (
+            "not stored; a keyed hash of it is kept to detect abuse"
+            if self.ip_hash
+            else "not stored"
+        )
+        return data
 
     def reserve_email(self):
         """Count one more email to this signer; False once the cap is reached."""
@@ -295,8 +327,22 @@ class Signature(Signer):
         ]
         permissions = [("view_signature_email", _("Can see signers' email addresses"))]
 
+    PERSONAL_FIELDS = (
+        "full_name", *Signer.PERSONAL_FIELDS, "city", "organisation", "role", "comment",
+        "show_name",
+    )  # fmt: skip
+
     def __str__(self):
         return self.full_name
+
+    def hide_name(self):
+        """Shown from now on as "someone from <country>", and never among the prominent."""
+        type(self).objects.filter(pk=self.pk).update(show_name=False, featured=False)
+        self.show_name = self.featured = False
+
+    def show_name_again(self):
+        type(self).objects.filter(pk=self.pk).update(show_name=True)
+        self.show_name = True
 
     @classmethod
     def apply_count_changes(cls, changes):
@@ -345,6 +391,10 @@ class Organisation(Signer):
                 "petition", Lower("name"), "country", name="one_signature_per_organisation"
             ),
         ]
+
+    PERSONAL_FIELDS = (
+        "name", "kind", "website", "statement", "contact_name", *Signer.PERSONAL_FIELDS,
+    )  # fmt: skip
 
     def __str__(self):
         return self.name

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import public, signing
+from .views import manage, public, signing
 
 app_name = "petition"
 urlpatterns = [
@@ -19,4 +19,7 @@ urlpatterns = [
     ),
     path("confirm/<str:token>/", signing.confirm, name="confirm"),
     path("not-me/<str:token>/", signing.not_me, name="not_me"),
+    path("manage/<str:token>/", manage.manage, name="manage"),
+    path("manage/<str:token>/data.json", manage.download, name="manage_data"),
+    path("unsubscribe/<str:token>/", manage.unsubscribe, name="unsubscribe"),
 ]

@@ -54,7 +54,8 @@ def test_signing_stores_a_pending_signature_and_emails_the_link(signed, petition
 
     assert message.to == ["amara@example.org"]
     assert petition.title in message.subject
-    confirm_path, not_me_path = links_in(message)
+    confirm_path, not_me_path, manage_path = links_in(message)
+    assert manage_path.startswith("/manage/")
     assert confirm_path.startswith("/confirm/")
     assert not_me_path.startswith("/not-me/")
     html, mimetype = message.alternatives[0]
@@ -141,7 +142,7 @@ def test_i_did_not_sign_deletes_the_pending_signature(client, signed):
 
 
 def test_i_did_not_sign_cannot_remove_a_confirmed_signature(client, signed, petition):
-    confirm_path, not_me_path = links_in(signed[2])
+    confirm_path, not_me_path, _manage_path = links_in(signed[2])
     client.post(confirm_path)
     response = client.post(not_me_path)
     assert response.status_code == 409
