@@ -232,6 +232,10 @@ SECURE_CSP = {
 # each signature stores the version it accepted.
 PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2026-11-28")
 CONFIRMATION_MAX_AGE_DAYS = env.int("CONFIRMATION_MAX_AGE_DAYS", default=14)
+# Retention (manage.py apply_retention, daily): see PRIVACY.md.
+RETENTION_UNCONFIRMED_DAYS = env.int("RETENTION_UNCONFIRMED_DAYS", default=30)
+RETENTION_IP_HASH_DAYS = env.int("RETENTION_IP_HASH_DAYS", default=30)
+RETENTION_ANONYMISE_MONTHS = env.int("RETENTION_ANONYMISE_MONTHS", default=6)
 # The "manage my signature" link in every email (withdraw, hide name, unsubscribe, export).
 MANAGE_LINK_MAX_AGE_DAYS = env.int("MANAGE_LINK_MAX_AGE_DAYS", default=730)
 EMAILS_PER_SIGNATURE = env.int("EMAILS_PER_SIGNATURE", default=3)

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import connection, models, transaction
-from django.db.models.functions import Lower
+from django.db.models import Value
+from django.db.models.functions import Cast, Concat, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -155,7 +156,38 @@ class SignerQuerySet(models.QuerySet):
                 (petition_id, country, -Signer.counts(old))
                 for _pk, petition_id, country, old in rows
             )
-            return self.model.objects.filter(pk__in=[row[0] for row in rows]).delete()
+            pks = [row[0] for row in rows]
+            forget_in_admin_log(self.model, pks)
+            return self.model.objects.filter(pk__in=pks).delete()
+
+    def anonymise(self):
+        """Keep what was public (a consented name, country, status: the counts stay true);
+        blank everything else, for good."""
+        with transaction.atomic():
+            pks = list(self.values_list("pk", flat=True))
+            private = {"email": "", "ip_hash": "", "keep_informed": False}
+            private |= self.model.ANONYMISED_FIELDS
+            self.model.objects.filter(pk__in=pks).update(
+                email_canonical=Concat(Value("anonymised-"), Cast("uuid", models.CharField())),
+                **private,
+            )
+            if self.model is Signature:
+                Signature.objects.filter(pk__in=pks, show_name=False).update(
+                    full_name="", organisation="", role=""
+                )
+            forget_in_admin_log(self.model, pks)
+        return len(pks)
+
+
+def forget_in_admin_log(model, pks):
+    """The admin's log names what it changed; once a signer is erased, so is the name."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id__in=[str(pk) for pk in pks],
+    ).update(object_repr=str(_("[erased]")))
 
 
 class Signer(models.Model):
@@ -331,6 +363,7 @@ class Signature(Signer):
         "full_name", *Signer.PERSONAL_FIELDS, "city", "organisation", "role", "comment",
         "show_name",
     )  # fmt: skip
+    ANONYMISED_FIELDS = {"city": "", "comment": ""}
 
     def __str__(self):
         return self.full_name
@@ -395,6 +428,7 @@ class Organisation(Signer):
     PERSONAL_FIELDS = (
         "name", "kind", "website", "statement", "contact_name", *Signer.PERSONAL_FIELDS,
     )  # fmt: skip
+    ANONYMISED_FIELDS = {"contact_name": ""}
 
     def __str__(self):
         return self.name
