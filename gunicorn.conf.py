@@ -25,11 +25,14 @@ Gunicorn's own error messages get the same cleaning.
 """
 
 import os
-import re
+import sys
 from pathlib import Path
 
 import environ
 from gunicorn import glogging
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lib.logs import redact_message, redact_path  # noqa: E402
 
 # The same .env file as Django's settings (which read it too); the real environment wins.
 environ.Env.read_env(Path(__file__).with_name(".env"))
@@ -53,31 +56,6 @@ def _bind():
     if os.environ.get("PORT"):
         return [f"0.0.0.0:{os.environ['PORT']}"]
     return ["127.0.0.1:8000"]
-
-
-# Path segments that are secrets: whatever follows /confirm/ or /not-me/, and any segment that
-# looks like a value signed by Django (django.core.signing joins its parts with ":").
-_SECRET_AFTER = {"confirm", "not-me"}
-_SIGNED = re.compile(r":|%3a", re.IGNORECASE)
-# A request path inside free text: a "/" at the start or after a space or a quote.
-_PATH_IN_TEXT = re.compile(r"(?<![^\s'\"])/[^\s'\"]*")
-
-
-def redact_path(path):
-    """The request path without its query string, token-like segments replaced by "…"."""
-    segments = (path or "").split("?", 1)[0].split("/")
-    for i, segment in enumerate(segments):
-        after_secret = i > 0 and segments[i - 1] in _SECRET_AFTER
-        if segment and (after_secret or _SIGNED.search(segment)):
-            segments[i] = "…"
-    return "/".join(segments)
-
-
-def redact_message(text):
-    """Gunicorn's error messages name the request ("Error handling request /confirm/…")
-    or the client ("Invalid request from ip=…"): clean both."""
-    text = _PATH_IN_TEXT.sub(lambda match: redact_path(match.group()), str(text))
-    return re.sub(r"\bip=\S+?(:?)(?=\s|$)", r"ip=-\1", text)
 
 
 class PrivacyLogger(glogging.Logger):

@@ -246,10 +246,11 @@ COUNT_CACHE_SECONDS = env.int("COUNT_CACHE_SECONDS", default=5)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Logs hold no personal data and no tokens (lib/logs.py).
+    "filters": {"redact": {"()": "lib.logs.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
-        # Django logs the request line on 4xx/5xx; URLs carry tokens, so keep those out.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "ERROR" if not DEBUG else "INFO"},
     },
