@@ -57,9 +57,7 @@ class PageWatch:
 @pytest.fixture
 def phone(browser, live_server, settings):
     """A phone-sized page (Pixel 7) on the live server, with its requests watched."""
-    # The live server speaks plain HTTP, so secure-only cookies would never come back.
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
+    # Secure and __Host- cookies work on plain HTTP too, as the host is localhost.
     settings.SITE_URL = live_server.url
     context = browser.new_context(
         **browser.devices["Pixel 7"], locale="it-IT", base_url=live_server.url
