@@ -199,6 +199,9 @@ class Signer(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
         SPAM = "spam", _("Spam")
+        # Over a rate limit, caught by a block rule or a bot trap: stored and answered
+        # exactly like an honest signature, never counted, until a moderator releases it.
+        SUSPECTED = "suspected", _("Suspected fraud")
 
     COUNTED = (Status.CONFIRMED, Status.APPROVED)
     TOKEN_PREFIX = ""

@@ -1,0 +1,23 @@
+from .protection import BlockRule, Protection, UsedChallenge
+from .signatures import (
+    COUNTER_SHARDS,
+    Organisation,
+    Petition,
+    Signature,
+    SignatureCount,
+    Signer,
+    forget_in_admin_log,
+)
+
+__all__ = [
+    "COUNTER_SHARDS",
+    "BlockRule",
+    "Organisation",
+    "Petition",
+    "Protection",
+    "Signature",
+    "SignatureCount",
+    "Signer",
+    "UsedChallenge",
+    "forget_in_admin_log",
+]
