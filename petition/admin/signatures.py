@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_countries.filters import CountryFilter
 
-from . import moderation
-from .forms import TextChecksMixin
-from .models import Organisation, Petition, Signature, SignatureCount, Signer
+from .. import moderation
+from ..forms import TextChecksMixin
+from ..models import Organisation, Petition, Signature, SignatureCount, Signer
 
 EMAIL_PERMISSION = "petition.view_signature_email"
 EMAIL_FIELDS = {"email", "email_canonical"}

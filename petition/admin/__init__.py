@@ -1,0 +1,3 @@
+"""The petition back office; each module registers its ModelAdmins."""
+
+from . import signatures  # noqa: F401
