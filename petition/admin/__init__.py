@@ -1,3 +1,5 @@
 """The petition back office; each module registers its ModelAdmins."""
 
-from . import signatures  # noqa: F401
+from .signatures import ReviewQueueFilter
+
+__all__ = ["ReviewQueueFilter"]
