@@ -46,7 +46,8 @@ test: $(STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 messages: $(STAMP)
-	$(RUN_ENV) $(BIN)/python manage.py makemessages --all --ignore=.venv
+	$(RUN_ENV) $(BIN)/python manage.py makemessages --all --ignore=.venv --ignore=tests
+	$(RUN_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var db.sqlite3
