@@ -38,16 +38,34 @@ class Photo(models.Model):
     @classmethod
     def from_upload(cls, upload, caption=""):
         """Check, clean and store an upload; raises ValidationError for anything refused."""
-        safe = make_safe(upload)
-        photo = cls(caption=caption)
-        photo.image.save(safe.display.name, safe.display, save=False)
-        photo.thumbnail.save(safe.thumbnail.name, safe.thumbnail, save=False)
+        return cls.from_safe_image(make_safe(upload), caption)
+
+    @classmethod
+    def from_safe_image(cls, safe, caption=""):
+        """Store a lib.images.SafeImage as a new Photo: row and files, or neither."""
+        photo = cls(caption=caption[:200])
+        photo.write_files(safe)
         try:
             photo.save()
         except Exception:
             photo.delete_files()
             raise
         return photo
+
+    def write_files(self, safe):
+        """Write a SafeImage's display and thumbnail files (not saved to the database)."""
+        written = []
+        try:
+            for field, content in ((self.image, safe.display), (self.thumbnail, safe.thumbnail)):
+                # The storage may leave a partly written file behind (a full disk): note the
+                # name first. Names are random, so this is that file, not another's.
+                written.append(field.field.generate_filename(self, content.name))
+                field.save(content.name, content, save=False)
+        except Exception:
+            for name in written:
+                self.image.storage.delete(name)
+            self.delete_files()
+            raise
 
     def delete_files(self):
         for field in (self.image, self.thumbnail):

@@ -5,6 +5,7 @@ what they need (DEBUG, a SQLite file, immediate tasks) through the environment.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -226,11 +227,24 @@ X_FRAME_OPTIONS = "DENY"
 
 from django.utils.csp import CSP  # noqa: E402
 
+# Photos stored on S3 are served from the bucket's own address: pages may show images from it.
+if S3_BUCKET := env.str("S3_BUCKET", default=""):
+    _s3_domain = env.str("S3_CUSTOM_DOMAIN", default="")
+    _s3_endpoint = env.str("S3_ENDPOINT_URL", default="")
+    if _s3_domain:
+        MEDIA_ORIGINS = [f"https://{_s3_domain}"]
+    elif _s3_endpoint:
+        MEDIA_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(_s3_endpoint))]
+    else:
+        MEDIA_ORIGINS = [f"https://{S3_BUCKET}.s3.amazonaws.com"]
+else:
+    MEDIA_ORIGINS = []
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],

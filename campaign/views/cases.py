@@ -1,6 +1,53 @@
-# Placeholder: cases is being written.
-from django.http import HttpResponse
+"""The people we campaign for: who they are, their status, and what happened to them.
+
+Only cases marked public are shown, with their public notes; who recorded a status change
+(a moderator) never appears.
+"""
+
+from html import unescape
+
+from django.db.models import Exists, Prefetch, Q
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from campaign.models import Case, CaseStatusChange
+
+PUBLIC_HISTORY_FIELDS = ("pk", "case_id", "status", "date", "note")
+
+
+def case_summary_for(petition):
+    """Case.objects.summary() for the page of `petition`, in one query.
+
+    The cases linked to the petition if any are, otherwise every public case (a campaign
+    with one petition rarely links them).
+    """
+    linked = Case.objects.public().filter(petitions=petition).values("pk")
+    return Case.objects.filter(Q(pk__in=linked) | ~Exists(linked)).summary()
+
+
+def summary_text(case_summary):
+    """The summary as plain text ("3 still detained, 4 released"), for a page description."""
+    html = render_to_string("campaign/cases/_summary.html#phrases", {"case_summary": case_summary})
+    return " ".join(unescape(strip_tags(html)).split())
 
 
 def cases(request):
-    return HttpResponse("")
+    history = CaseStatusChange.objects.only(*PUBLIC_HISTORY_FIELDS).order_by("-date", "-pk")
+    people = list(
+        Case.objects.public()
+        .select_related("photo")
+        .prefetch_related(Prefetch("history", queryset=history))
+    )
+    case_summary = Case.objects.summary()
+    pictured = next((case for case in people if case.photo), None)
+    context = {
+        "cases": people,
+        "case_summary": case_summary,
+        "og_title": _("The people we campaign for"),
+        "og_description": summary_text(case_summary),
+        "og_image": pictured.photo.image.url if pictured else "",
+        "og_image_alt": pictured.name if pictured else "",
+    }
+    return render(request, "campaign/cases/index.html", context)

@@ -468,8 +468,8 @@ class ModerationLogAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         entries = super().get_queryset(request)
         if not request.user.is_superuser:
-            # Moderators see the moderation of petitions and signers, not user administration.
-            entries = entries.filter(content_type__app_label="petition")
+            # Moderators see the moderation of the campaign, not user administration.
+            entries = entries.filter(content_type__app_label__in=["petition", "campaign"])
         return entries
 
     def changelist_view(self, request, extra_context=None):

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from django_countries import countries as all_countries
 from django_countries.fields import Country
 
+from campaign.views.cases import case_summary_for
 from petition.forms import SignatureForm
 from petition.models import Petition, Signer
 
@@ -152,6 +153,7 @@ def detail(request, slug):
         "recent_signers": list(signatures.recent()[:RECENT_SIGNERS]),
         "organisation_groups": group_by_country(organisations),
         "more_organisations": max(0, counts["organisations"] - len(organisations)),
+        "case_summary": case_summary_for(petition),
     }
     return render(request, "petition/detail.html", context)
 

@@ -12,7 +12,32 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def browser():
+def migrated_data(django_db_setup, django_db_blocker):
+    """What the data migrations created (the Moderators group...), read before Playwright starts.
+
+    Browser tests are transactional: the database is flushed after each of them. Django's
+    serialized rollback cannot restore it here, because Playwright's greenlet gives the test
+    another database connection object, one without the serialized copy.
+    """
+    from django.db import connection
+
+    return connection._test_serialized_contents
+
+
+@pytest.fixture(autouse=True)
+def _restore_migrated_data(migrated_data, transactional_db):
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.db import connection
+
+    if not Group.objects.exists():
+        # Flushed by an earlier test, and refilled with new content types: start clean.
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(migrated_data)
+
+
+@pytest.fixture(scope="session")
+def browser(migrated_data):
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is missing: apt-get install chromium (.ci/run does it)")
     from playwright.sync_api import sync_playwright

@@ -31,17 +31,18 @@ def test_sign_confirm_approve_and_see_the_name(phone, live_server, make_petition
     # The browser says Italian (it-IT): the country is preselected.
     expect(page.locator("#sign-form select[name=country]")).to_have_value("IT")
 
+    # ...and the page speaks Italian, so fields are found by name, texts in Italian.
     form = page.locator("#sign-form")
-    form.get_by_label("Full name").fill("Ilaria Ventimiglia-Hart")
-    form.get_by_role("textbox", name=re.compile("Email")).fill("ilaria@example.org")
-    form.get_by_label("City").fill("Genova")
-    form.get_by_text("Add your organisation").click()
-    form.get_by_label("Organisation").fill("Example Port Workers' Union")
-    form.get_by_label("Role or title").fill("Regional Secretary")
-    form.get_by_label("I agree that my data is processed").check()
-    form.get_by_label("Show my name publicly").check()
-    form.get_by_role("button", name="Sign the petition").click()
-    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    form.locator("#id_full_name").fill("Ilaria Ventimiglia-Hart")
+    form.locator("#id_email").fill("ilaria@example.org")
+    form.locator("#id_city").fill("Genova")
+    form.locator("details.sign-form-more summary").click()
+    form.locator("#id_organisation").fill("Example Port Workers' Union")
+    form.locator("#id_role").fill("Regional Secretary")
+    form.locator("#id_consent_processing").check()
+    form.locator("#id_show_name").check()
+    form.get_by_role("button", name="Firma la petizione").click()
+    expect(page.get_by_role("heading", name="Controlla la tua email")).to_be_visible()
 
     signature = Signature.objects.get()
     assert signature.status == Signer.Status.PENDING
@@ -51,8 +52,8 @@ def test_sign_confirm_approve_and_see_the_name(phone, live_server, make_petition
 
     page.goto(confirm_url)
     assert Signature.objects.get().status == Signer.Status.PENDING  # opening is not confirming
-    page.get_by_role("button", name="Confirm").click()
-    expect(page.get_by_role("heading", name="your signature is confirmed")).to_be_visible()
+    page.get_by_role("button", name="Conferma").click()
+    expect(page.get_by_role("heading", name="la tua firma è confermata")).to_be_visible()
     assert Signature.objects.get().status == Signer.Status.CONFIRMED
 
     # Counted at once, but the name waits for a moderator.

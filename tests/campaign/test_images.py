@@ -1,5 +1,6 @@
 """Photos are safe to publish: checked by content, stripped of metadata, upright, resized."""
 
+import dataclasses
 import io
 import resource
 import struct
@@ -7,6 +8,7 @@ import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageOps
 
@@ -204,4 +206,18 @@ def test_erasing_a_photo_removes_its_files(media_root, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         photo.erase()
     assert list(media_root.rglob("*.jpg")) == []
+    assert not Photo.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_photo_that_fails_half_way_leaves_no_file(media_root):
+    class DiskFull(ContentFile):
+        def chunks(self, chunk_size=None):
+            raise OSError("No space left on device")
+
+    safe = make_safe(upload(jpeg_bytes()))
+    safe = dataclasses.replace(safe, thumbnail=DiskFull(b"", name=safe.thumbnail.name))
+    with pytest.raises(OSError):
+        Photo.from_safe_image(safe)
+    assert [path for path in media_root.rglob("*") if path.is_file()] == []
     assert not Photo.objects.exists()

@@ -9,7 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 
+from campaign.models import Action, Case, CaseStatusChange, Photo, Update
 from petition.management.commands.load_demo import DEMO_SLUG, moderator_password
 from petition.models import Organisation, Petition, Signature, SignatureCount, Signer
 
@@ -35,7 +37,23 @@ def snapshot():
         "counters": sum(SignatureCount.objects.values_list("signatures", flat=True)),
         "users": get_user_model().objects.count(),
         "groups": Group.objects.count(),
+        "cases": dict(Case.objects.values_list("status").annotate(n=Count("pk")).order_by()),
+        "history": CaseStatusChange.objects.count(),
+        "updates": dict(Update.objects.values_list("status").annotate(n=Count("pk")).order_by()),
+        "actions": dict(Action.objects.values_list("status").annotate(n=Count("pk")).order_by()),
+        "photos": Photo.objects.count(),
     }
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """The demo's photos are stored: in a temporary folder, not the project's var/media."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def stored_files(root):
+    return {path for path in root.rglob("*") if path.is_file()}
 
 
 @pytest.fixture
@@ -126,12 +144,101 @@ def test_running_twice_changes_nothing(demo):
     assert before["counters"] == Signature.objects.counted().count()
 
 
-def test_reset_rebuilds_the_same_campaign(demo):
+def test_reset_rebuilds_the_same_campaign(demo, media_root, django_capture_on_commit_callbacks):
     before = snapshot()
     old_pk = demo.pk
-    load_demo("--reset")
+    old_files = stored_files(media_root)
+    old_case_pks = set(Case.objects.values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo("--reset")
     assert snapshot() == before
     assert Petition.objects.get(slug=DEMO_SLUG).pk != old_pk
+    assert not old_case_pks & set(Case.objects.values_list("pk", flat=True))
+    # The old photos' files are gone with them; as many new ones replace them.
+    new_files = stored_files(media_root)
+    assert not old_files & new_files
+    assert len(new_files) == len(old_files) == 2 * Photo.objects.count()
+
+
+# The campaign around the petition (campaign/demo.py) -------------------------------------
+
+
+def test_seven_people_three_detained_four_released_one_by_one(demo):
+    moderator = get_user_model().objects.get(username="moderator")
+    cases = list(Case.objects.public())
+    assert len(cases) == 7
+    assert [(status, n) for status, _label, n in Case.objects.summary()] == [
+        ("detained", 3),
+        ("released", 4),
+    ]
+    taken = {case.history.order_by("date").first().date for case in cases}
+    assert len(taken) == 1  # all seven taken on the same day
+    released = sorted(case.status_since for case in cases if case.status == "released")
+    assert len(set(released)) == 4 and min(released) > taken.pop()  # one by one
+    for case in cases:
+        assert case.photo and case.biography and "**" in case.biography
+        assert list(case.petitions.all()) == [demo]
+        history = list(case.history.all())
+        assert history[-1].status == "detained" and history[-1].note
+        assert {change.recorded_by for change in history} == {moderator}
+
+
+def test_news_updates_two_published_one_scheduled_one_draft(demo):
+    assert Update.objects.count() == 4
+    published = list(Update.objects.published())
+    assert len(published) == 2 and all(update.cover for update in published)
+    scheduled = Update.objects.get(status="published", publish_at__gt=timezone.now())
+    assert scheduled not in published
+    assert Update.objects.filter(status="draft").count() == 1
+    for update in Update.objects.all():
+        assert update.lead and update.body
+        assert list(update.petitions.all()) == [demo]
+    assert any("**" in update.body for update in published)  # Markdown
+
+
+def test_solidarity_actions_of_every_kind_around_the_world(demo, media_root):
+    approved = Action.objects.public()
+    assert 20 <= approved.count() <= 30
+    assert approved.values("country").distinct().count() >= 12
+    assert set(approved.values_list("kind", flat=True)) == set(Action.Kind.values)
+    assert Action.objects.awaiting_moderation().count() == 3
+    assert not approved.filter(moderated_at__isnull=True).exists()
+    assert approved.filter(place__icontains="embassy of Meridia").count() >= 5
+    for motion in approved.filter(kind=Action.Kind.MOTION):
+        assert motion.statement
+    assert approved.exclude(video_url="").exists() and approved.exclude(source_url="").exists()
+    pictured = approved.filter(photos__isnull=False).distinct()
+    assert pictured.count() >= 6
+    assert Action.objects.awaiting_moderation().filter(photos__isnull=False).exists()
+    assert not approved.filter(date__gt=timezone.localdate()).exists()
+    slugs = list(Action.objects.values_list("slug", flat=True))
+    assert len(set(slugs)) == len(slugs) and all(slugs)
+    # Every photo went through the pipeline: stored as plain JPEGs without metadata.
+    for path in stored_files(media_root):
+        assert path.suffix == ".jpg"
+        assert b"Exif" not in path.read_bytes()[:4096]
+
+
+def test_campaign_data_is_added_to_an_existing_demo_petition(demo):
+    """An installation with the petition from before the campaign app gets the campaign too."""
+    Case.objects.all().delete()
+    Action.objects.filter(kind=Action.Kind.MOTION).delete()
+    output = load_demo()
+    assert "Kept the existing demo petition" in output
+    assert Case.objects.count() == 7
+    assert Action.objects.filter(kind=Action.Kind.MOTION).count() >= 2
+    assert "7 people we campaign for (3 detained, 4 released)" in output
+    assert "created now: 7 people, 0 updates" in output
+
+
+def test_campaign_pages_show_the_demo(demo, client):
+    page = client.get(reverse("campaign:cases"))
+    assert page.status_code == 200
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.content.decode()).split())
+    assert "3 still detained , 4 released" in text
+    assert "Idris Kaval" in text
+    detail = client.get(demo.get_absolute_url()).content.decode()
+    assert "chorus-case-summary" in detail
 
 
 def test_reset_refuses_to_delete_real_signatures(demo, make_signature):
@@ -173,6 +280,7 @@ def test_demo_addresses_are_only_at_example_domains(demo):
         *Signature.objects.values_list("email", flat=True),
         *Organisation.objects.values_list("email", flat=True),
         *get_user_model().objects.values_list("email", flat=True),
+        *Action.objects.exclude(contact_email="").values_list("contact_email", flat=True),
     ]
     assert addresses
     for address in addresses:
@@ -187,10 +295,13 @@ def test_demo_people_are_invented(demo):
         *Signature.objects.values_list("full_name", flat=True),
         *Organisation.objects.values_list("name", flat=True),
         *Organisation.objects.values_list("contact_name", flat=True),
+        *Case.objects.values_list("name", flat=True),
+        *Action.objects.values_list("organiser", flat=True),
     }
     assert not [name for name in names if name.casefold() in text]
     people = Signature.objects.exclude(status=Signer.Status.SPAM)
     surnames = {name.split()[-1] for name in people.values_list("full_name", flat=True)}
+    surnames |= {name.split()[-1] for name in Case.objects.values_list("name", flat=True)}
     words = set(re.findall(r"\w+", text))
     assert not [surname for surname in surnames if surname.casefold() in words]
 

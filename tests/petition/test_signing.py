@@ -334,7 +334,7 @@ def test_the_same_email_can_sign_another_petition(client, petition, make_petitio
     assert Signature.objects.count() == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_ten_simultaneous_identical_posts_store_one_signature(petition):
     barrier = threading.Barrier(10)
     responses = []

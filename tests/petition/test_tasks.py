@@ -15,7 +15,7 @@ def database_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_signing_enqueues_the_email_and_the_worker_sends_it(client, petition, database_tasks):
     response = sign(client, petition)
     assert response.status_code == 302

@@ -12,7 +12,7 @@ from django.db import connection
 from petition.models import Signature
 from tests.petition.test_signing import links_in, sign
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 NAME = "Zephyrine Quillfeather-Oyelaran"
 EMAIL = "zephyrine.quill@example.net"

@@ -1,8 +1,10 @@
-"""Seed a demo campaign: one open petition, invented signatories and organisations, a moderator.
+"""Seed a demo campaign: one open petition, invented signatories and organisations, a moderator,
+and the campaign around it (people we campaign for, news, solidarity actions: campaign/demo.py).
 
 Every person and organisation below is invented; every address is at example.org or
 example.net. Running the command again leaves the data as it is (it is keyed on the
-petition's slug); `--reset` rebuilds it.
+petition's slug, and each campaign row on its own, so only missing ones are added); `--reset`
+rebuilds it.
 """
 
 import base64
@@ -20,6 +22,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 
+from campaign import demo as campaign_demo
 from lib.email_address import canonical_email
 from lib.ip import ip_hash
 from petition.models import Organisation, Petition, Signature, SignatureCount, Signer
@@ -253,12 +256,17 @@ class Command(BaseCommand):
             if existing and options["reset"]:
                 self._delete(existing)
                 existing = None
+            if options["reset"]:
+                campaign_demo.reset()
             if existing:
                 petition, created = existing, False
             else:
                 petition, created = self._build(random.Random(options["seed"])), True
-            self._ensure_moderator()
+            moderator = self._ensure_moderator()
+            # The people we campaign for, news and solidarity actions (campaign/demo.py).
+            campaign_created = campaign_demo.load(petition, moderator)
         self._report(petition, created)
+        self.stdout.write(campaign_demo.describe(campaign_created))
 
     def _delete(self, petition):
         """Delete the demo petition, but only if every signer in it is an invented one."""
@@ -406,6 +414,7 @@ class Command(BaseCommand):
             user.save()
         group, _created = Group.objects.get_or_create(name=MODERATORS_GROUP)
         user.groups.add(group)
+        return user
 
     def _report(self, petition, created):
         counts = petition.compute_counts()
