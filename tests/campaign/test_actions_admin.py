@@ -38,12 +38,6 @@ def staff(username, *, contact_permission=False):
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
 def moderator(db):
     return staff("volunteer")
 

@@ -18,12 +18,6 @@ APPROVED, PENDING, REJECTED = Action.Status.APPROVED, Action.Status.PENDING, Act
 PAGES = ["/actions/", "/actions/timeline/", "/actions/map/"]
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def text_of(response):
     return re.sub(r"\s+", " ", strip_tags(response.content.decode()))
 

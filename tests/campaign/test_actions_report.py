@@ -23,12 +23,6 @@ pytestmark = pytest.mark.django_db
 URL = "/actions/report/"
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def post(client, data=None, photos=(), **extra):
     payload = dict(data if data is not None else report_data())
     if photos:

@@ -42,12 +42,6 @@ def change_url(case):
     return reverse("admin:campaign_case_change", args=[case.pk])
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def stored_files(root):
     return sorted(path for path in root.rglob("*") if path.is_file())
 

@@ -170,12 +170,6 @@ def test_too_big_files_are_refused_before_reading():
     assert "at most" in refused.value.messages[0]
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 @pytest.mark.django_db
 def test_a_stored_photo_is_clean_on_disk_and_served_sandboxed(client, media_root):
     photo = Photo.from_upload(upload(jpeg_with_everything(), "protest-at-embassy.jpg"))

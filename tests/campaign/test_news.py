@@ -47,9 +47,8 @@ def make_update(db):
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+def media(media_root):
+    return media_root
 
 
 def parse_feed(response):
