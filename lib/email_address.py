@@ -3,7 +3,13 @@
 # Providers that ignore dots in the local part.
 DOTLESS_DOMAINS = {"gmail.com"}
 # Alias domains that deliver to the same mailboxes as another domain.
-DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
+DOMAIN_ALIASES = {
+    "googlemail.com": "gmail.com",
+    # One Proton account receives at all three domains.
+    "protonmail.com": "proton.me",
+    "protonmail.ch": "proton.me",
+    "pm.me": "proton.me",
+}
 # Providers that deliver "user+tag@" (or "user-tag@" for Yahoo) to "user@".
 TAG_SEPARATORS = {
     "gmail.com": "+",
@@ -14,8 +20,6 @@ TAG_SEPARATORS = {
     "me.com": "+",
     "fastmail.com": "+",
     "proton.me": "+",
-    "protonmail.com": "+",
-    "pm.me": "+",
     "yahoo.com": "-",
     "ymail.com": "-",
 }

@@ -123,6 +123,9 @@ def test_only_the_listed_fields_can_be_set(client, petition):
         ("amara+x@example.org", "amara@example.org"),
         ("a.mara@example.org", "a.mara@example.org"),  # dots matter outside Gmail
         ("amara-x@yahoo.com", "amara@yahoo.com"),
+        ("Amara+petition@pm.me", "amara@proton.me"),
+        ("amara@protonmail.ch", "amara@proton.me"),
+        ("amara@gmail.com.", "amara@gmail.com"),
         ("amara-x@example.org", "amara-x@example.org"),
         ("+amara@example.org", "+amara@example.org"),
     ],
