@@ -1,0 +1,429 @@
+# ruff: noqa: S603, S310 - runs our own commands and fetches our own loopback URLs
+"""make bench: Chorus measured against plain Django, on this machine, on a production-like stack.
+
+Both apps run under the same gunicorn configuration (gunicorn.conf.py), one after the other,
+against PostgreSQL; Chorus with Redis as its cache and the task worker running. wrk (Debian's
+package) drives the load from 127.0.0.1; every figure is also given as a ratio to the reference
+app's, since absolute numbers mean little on a shared machine. Prints a table and writes
+var/bench/<time>.json.
+
+    python -m benchmarks.run                 # the full run (1M signatures, 60 s of signing)
+    python -m benchmarks.run --quick         # a smoke run: small data, seconds per row
+"""
+
+import argparse
+import json
+import os
+import re
+import resource
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.request import Request, urlopen
+
+ROOT = Path(__file__).resolve().parents[1]
+WRK_DIR = ROOT / "benchmarks" / "wrk"
+PYTHON = sys.executable
+CHORUS_PORT = 8731
+REFERENCE_PORT = 8732
+
+
+@dataclass
+class Load:
+    """What one wrk run measured."""
+
+    requests: int
+    seconds: float
+    errors: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    statuses: dict
+    wrk_cpu_share: float
+
+    @property
+    def rate(self):
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def count(self, *prefixes):
+        return sum(n for status, n in self.statuses.items() if status.startswith(prefixes))
+
+
+@dataclass
+class Report:
+    machine: dict
+    options: dict
+    rows: list = field(default_factory=list)
+
+    def add(self, name, value, unit, floor=None, reference=None, goal=None, note=""):
+        ratio = value / reference if reference else None
+        passed = None if floor is None else floor(value)
+        self.rows.append(
+            {
+                "name": name,
+                "value": round(value, 2),
+                "unit": unit,
+                "reference": round(reference, 2) if reference else None,
+                "ratio": round(ratio, 3) if ratio is not None else None,
+                "goal": goal,
+                "passed": passed,
+                "note": note,
+            }
+        )
+        mark = {None: " ", True: "✓", False: "✗"}[passed]
+        ratio_text = f"{ratio:6.0%}" if ratio is not None else "      "
+        print(f"{mark} {name:<58} {value:>10.1f} {unit:<6} {ratio_text}  {note}", flush=True)
+
+
+def database_url(name):
+    base = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def recreate_database(name):
+    import psycopg
+
+    with psycopg.connect(database_url("postgres"), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def chorus_env(run_id):
+    return os.environ | {
+        "DATABASE_URL": database_url("chorus_bench"),
+        "DEBUG": "off",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": f"http://127.0.0.1:{CHORUS_PORT}",
+        # Plain HTTP on the loopback: no redirect to HTTPS. Everything else as in production.
+        "SECURE_SSL_REDIRECT": "off",
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "rediscache://127.0.0.1:6379/7"),
+        "TASKS_BACKEND": "database",
+        "EMAIL_URL": f"filemail://{ROOT / 'var' / 'bench' / 'mail'}",
+        "TRUSTED_PROXIES": "127.0.0.1",
+        "ACCESS_LOG": "off",
+        "BIND": f"127.0.0.1:{CHORUS_PORT}",
+        "BENCH_RUN": run_id,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+
+
+def reference_env():
+    return os.environ | {
+        "DJANGO_SETTINGS_MODULE": "benchmarks.reference.settings",
+        "REFERENCE_DATABASE_URL": database_url("chorus_bench_reference"),
+        "ACCESS_LOG": "off",
+        "BIND": f"127.0.0.1:{REFERENCE_PORT}",
+    }
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def wait_for_port(port, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+
+
+class Server:
+    """gunicorn with the project's gunicorn.conf.py, started and stopped around a block."""
+
+    def __init__(self, wsgi, env, port):
+        self.wsgi, self.env, self.port = wsgi, env, port
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "--config", "gunicorn.conf.py", self.wsgi],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+        return self
+
+    def worker_rss_mb(self):
+        """Resident memory of each worker (children of the gunicorn master), in MB."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        sizes = []
+        for pid in children.read_text().split():
+            status = Path(f"/proc/{pid}/status").read_text()
+            match = re.search(r"VmRSS:\s+(\d+) kB", status)
+            if match:
+                sizes.append(int(match.group(1)) / 1024)
+        return sizes
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=60)
+
+
+class Worker:
+    """The task worker (django-tasks-db), as in production."""
+
+    def __init__(self, env):
+        self.env = env
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [PYTHON, "manage.py", "db_worker", "--no-reload"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        return self
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=60)
+
+
+def wrk(url, script, seconds, connections, threads=2, env=None):
+    env = os.environ | {"BENCH_WRK_DIR": str(WRK_DIR), "BENCH_THREADS": str(threads)} | (env or {})
+    command = [
+        "wrk",
+        f"--threads={threads}",
+        f"--connections={connections}",
+        f"--duration={seconds}s",
+        "--timeout=10s",
+        f"--script={WRK_DIR / script}",
+        url,
+    ]
+    started = time.monotonic()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = time.monotonic() - started
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    line = next(line for line in result.stdout.splitlines() if line.startswith("WRK-JSON "))
+    data = json.loads(line.removeprefix("WRK-JSON "))
+    return Load(
+        requests=data["requests"],
+        seconds=data["duration_us"] / 1e6,
+        errors=data["errors"],
+        p50_ms=data["p50_us"] / 1000,
+        p95_ms=data["p95_us"] / 1000,
+        p99_ms=data["p99_us"] / 1000,
+        statuses=data["statuses"],
+        wrk_cpu_share=cpu / (wall * (os.cpu_count() or 1)),
+    )
+
+
+def latency_ms(url, requests=200):
+    """Median latency of sequential GETs: for ratios between two pages of the same app."""
+    timings = []
+    for n in range(requests):
+        request = Request(url, headers={"X-Forwarded-For": f"10.99.{n // 256 % 256}.{n % 256}"})
+        started = time.perf_counter()
+        with urlopen(request, timeout=10) as response:
+            response.read()
+        timings.append(time.perf_counter() - started)
+    timings.sort()
+    return timings[len(timings) // 2] * 1000
+
+
+def sign_form(base_url, slug):
+    """The fields a browser sends with the sign form, read from the petition page itself."""
+    with urlopen(f"{base_url}/p/{slug}/", timeout=10) as response:
+        page = response.read().decode()
+        cookies = response.headers.get_all("Set-Cookie") or []
+    cookie = "; ".join(header.split(";", 1)[0] for header in cookies if "csrftoken" in header)
+    form = re.search(r'<form[^>]*id="sign-form".*?</form>', page, re.S).group(0)
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    fields = hidden | {
+        "full_name": "Bench Signer",
+        "country": "FR",
+        "city": "Lyon",
+        "consent_processing": "on",
+        "show_name": "on",
+    }
+    token = hidden.get("csrfmiddlewaretoken", "")
+    return urlencode(fields), cookie, token
+
+
+def count_bench_signatures(env, run_id):
+    script = (
+        "import django; django.setup();"
+        "from petition.models import Signature;"
+        f"print(Signature.objects.filter(email__startswith='bench-{run_id}-').count())"
+    )
+    result = subprocess.run(
+        [PYTHON, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return int(result.stdout.strip())
+
+
+def confirmation_paths(env, run_id, path_file, limit):
+    script = (
+        "import sys, django; django.setup();"
+        "from django.urls import reverse; from petition.models import Signature;"
+        f"rows = Signature.objects.filter(email__startswith='bench-{run_id}-', status='pending')"
+        f"[:{limit}];"
+        "sys.stdout.write(''.join(reverse('petition:confirm', args=[s.make_token('confirm')])"
+        " + '\\n' for s in rows))"
+    )
+    result = subprocess.run(
+        [PYTHON, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    path_file.write_text(result.stdout)
+    return result.stdout.count("\n")
+
+
+def machine():
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "python": sys.version.split()[0],
+        "platform": os.uname().release,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small data, short runs (a smoke)")
+    parser.add_argument("--signatures", type=int)
+    parser.add_argument("--seconds", type=int, help="seconds per read benchmark")
+    parser.add_argument("--sign-seconds", type=int)
+    parser.add_argument("--connections", type=int, default=16)
+    options = parser.parse_args()
+    signatures = options.signatures or (20_000 if options.quick else 1_000_000)
+    seconds = options.seconds or (2 if options.quick else 20)
+    sign_seconds = options.sign_seconds or (3 if options.quick else 60)
+    connections = options.connections
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk (make bench installs it)")
+
+    run_id = secrets.token_hex(3)
+    out_dir = ROOT / "var" / "bench"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = Report(machine(), vars(options) | {"signatures": signatures})
+    print(f"Chorus benchmark, run {run_id}: {report.machine}", flush=True)
+
+    # The reference: plain Django, same gunicorn settings, same PostgreSQL.
+    recreate_database("chorus_bench_reference")
+    ref_env = reference_env()
+    subprocess.run(
+        [PYTHON, "-m", "django", "migrate", "-v0"], cwd=ROOT, env=ref_env, check=True
+    )  # fmt: skip
+    ref_url = f"http://127.0.0.1:{REFERENCE_PORT}"
+    with Server("benchmarks.reference.wsgi", ref_env, REFERENCE_PORT):
+        ref_insert = wrk(
+            f"{ref_url}/insert/", "post_form.lua", seconds, connections,
+            env={"BENCH_FORM": "name=Bench+Signer&country=FR", "BENCH_RUN": run_id},
+        )  # fmt: skip
+        ref_page = wrk(f"{ref_url}/page/", "get.lua", seconds, connections)
+        ref_json = wrk(f"{ref_url}/count.json", "get.lua", seconds, connections)
+
+    # Chorus: production settings, Redis cache, the task worker.
+    recreate_database("chorus_bench")
+    env = chorus_env(run_id)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    for slug, count in (("benchmark", signatures), ("benchmark-small", 1_000)):
+        subprocess.run(
+            [PYTHON, "-m", "benchmarks.seed", "--signatures", str(count), "--slug", slug],
+            cwd=ROOT, env=env, check=True,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{CHORUS_PORT}"
+    with Server("config.wsgi", env, CHORUS_PORT) as server, Worker(env):
+        form, cookie, _token = sign_form(base, "benchmark")
+        time.sleep(3)  # a person takes a few seconds to fill the form; so does the benchmark
+        sign = wrk(
+            f"{base}/p/benchmark/sign/", "post_form.lua", sign_seconds, connections,
+            env={"BENCH_FORM": form, "BENCH_COOKIE": cookie, "BENCH_RUN": run_id},
+        )  # fmt: skip
+        acknowledged = sign.count("3")
+        stored = count_bench_signatures(env, run_id)
+        report.add(
+            "sign: signatures/s (form POST, full stack)", sign.rate, "/s",
+            floor=lambda rate: rate >= 330, reference=ref_insert.rate, goal=">= 50% of bare insert",
+            note=f"{acknowledged} acknowledged, {stored} stored, {sign.count('5')} 5xx, "
+            f"wrk CPU {sign.wrk_cpu_share:.0%}",
+        )  # fmt: skip
+        report.add(
+            "sign: every acknowledged signature stored, zero 5xx",
+            float(stored >= acknowledged and sign.count("5") == 0), "ok",
+            floor=lambda ok: ok == 1.0,
+        )  # fmt: skip
+
+        path_file = out_dir / f"confirm-{run_id}.txt"
+        confirmable = confirmation_paths(env, run_id, path_file, limit=acknowledged)
+        confirm_form = re.sub(r"&?(full_name|country|city|consent_processing|show_name)=[^&]*",
+                              "", form)  # fmt: skip
+        confirm = wrk(
+            base, "post_paths.lua", max(1, min(sign_seconds, seconds)), connections,
+            env={"BENCH_FORM": confirm_form, "BENCH_COOKIE": cookie,
+                 "BENCH_PATHS": str(path_file)},
+        )  # fmt: skip
+        report.add(
+            "confirm: POST/s", confirm.rate, "/s", floor=lambda rate: rate >= 330,
+            reference=ref_insert.rate, goal=">= 50% of bare insert",
+            note=f"{confirmable} links, {confirm.count('5')} 5xx",
+        )  # fmt: skip
+
+        page = wrk(f"{base}/p/benchmark/", "get.lua", seconds, connections)
+        report.add(
+            f"petition page at {signatures:,} signatures: req/s", page.rate, "/s",
+            floor=lambda rate: rate >= 800, reference=ref_page.rate,
+            goal=">= 50% of bare page", note=f"p95 {page.p95_ms:.1f} ms",
+        )  # fmt: skip
+        report.add(
+            "petition page: p95 latency at 16 connections", page.p95_ms, "ms",
+            floor=lambda ms: ms <= 50, reference=ref_page.p95_ms,
+        )  # fmt: skip
+        count = wrk(f"{base}/p/benchmark/count.json", "get.lua", seconds, connections)
+        report.add(
+            "count JSON: req/s", count.rate, "/s", floor=lambda rate: rate >= 2500,
+            reference=ref_json.rate, goal=">= 70% of bare JSON",
+        )  # fmt: skip
+
+        for path, name in (("", "petition page"), ("countries/", "per-country breakdown")):
+            large = latency_ms(f"{base}/p/benchmark/{path}")
+            small = latency_ms(f"{base}/p/benchmark-small/{path}")
+            report.add(
+                f"{name}: latency at {signatures:,} vs 1,000 signatures", large / small, "x",
+                floor=lambda ratio: ratio <= 1.3, goal="1.0",
+                note=f"{large:.1f} ms vs {small:.1f} ms",
+            )  # fmt: skip
+        last_page = min(5000, max(1, signatures // 50))
+        deep = latency_ms(f"{base}/p/benchmark/signatures/?page={last_page}", 50)
+        first = latency_ms(f"{base}/p/benchmark/signatures/", 50)
+        report.add(
+            f"signatory list: page {last_page} vs page 1", deep / first, "x",
+            floor=lambda ratio: ratio <= 1.5, goal="1.0",
+            note=f"{deep:.1f} ms vs {first:.1f} ms",
+        )  # fmt: skip
+        sizes = server.worker_rss_mb()
+        report.add(
+            "gunicorn worker memory after the run (largest)", max(sizes), "MB",
+            floor=lambda mb: mb <= 150, note=" ".join(f"{size:.0f}" for size in sizes),
+        )  # fmt: skip
+
+    result_file = out_dir / f"{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
+    result_file.write_text(json.dumps(vars(report), indent=2))
+    failed = [row["name"] for row in report.rows if row["passed"] is False]
+    print(f"\nResults: {result_file.relative_to(ROOT)}")
+    if failed and not options.quick:
+        print("Below the floor: " + "; ".join(failed))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
