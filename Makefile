@@ -17,7 +17,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) DEBUG=off SECRET_KEY=test-secret-k
 	CACHE_URL=locmemcache://tests \
 	EMAIL_URL=consolemail:// SITE_URL=http://testserver
 
-.PHONY: install run demo test lint fmt messages clean
+.PHONY: install run demo test bench lint fmt messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	mkdir -p var/static
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# make bench: Chorus vs plain Django under gunicorn + PostgreSQL + Redis, load from wrk.
+bench: $(STAMP)
+	@command -v wrk >/dev/null || (apt-get install -y -qq wrk >/dev/null 2>&1 || sudo apt-get install -y -qq wrk)
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 messages: $(STAMP)
 	$(RUN_ENV) $(BIN)/python manage.py makemessages --all --ignore=.venv --ignore=tests
