@@ -108,7 +108,7 @@ def chorus_env(run_id):
         "SECURE_SSL_REDIRECT": "off",
         "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "rediscache://127.0.0.1:6379/7"),
         "TASKS_BACKEND": "database",
-        "EMAIL_URL": f"filemail://{ROOT / 'var' / 'bench' / 'mail'}",
+        "EMAIL_URL": f"filemail:///{ROOT / 'var' / 'bench' / 'mail'}",  # an absolute path
         "TRUSTED_PROXIES": "127.0.0.1",
         "ACCESS_LOG": "off",
         "BIND": f"127.0.0.1:{CHORUS_PORT}",
