@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # make run: a local demo on SQLite, tasks run inline, emails printed to the console.
-RUN_ENV := DEBUG=on SECURE_COOKIES=off TASKS_BACKEND=immediate \
+RUN_ENV := DEBUG=on SECURE_COOKIES=off TASKS_BACKEND=immediate ADMIN_REQUIRE_2FA=off \
 	SITE_URL=http://$(HOST):$(PORT)
 
 # make test: PostgreSQL (DATABASE_URL, or the local server), production settings otherwise.

@@ -4,6 +4,7 @@ Defaults are the secure production ones; `make run` and the test suite opt into
 what they need (DEBUG, a SQLite file, immediate tasks) through the environment.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,7 +34,7 @@ SITE_NAME = env.str("SITE_NAME", default="Chorus")
 ADMIN_PATH = env.str("ADMIN_PATH", default="admin").strip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.ChorusAdminConfig",  # the admin, with a second factor (config/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,12 +46,17 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "petition",
     "campaign",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lib.headers.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -58,8 +64,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -200,6 +209,34 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LOGIN_URL = "admin:login"
 
+# The back office (config/admin_site.py, config/admin_login.py, lib/two_factor.py).
+# Every admin page needs a session verified with a second factor (authenticator app or a
+# recovery code); `make run` turns this off for the local demo.
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = SITE_NAME
+# django-axes counts failed logins (wrong password or code) per username *and* client
+# address, so that nobody elsewhere can lock a moderator out; the lock lifts by itself.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ADMIN_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "lib.ip.client_ip"  # honours TRUSTED_PROXIES
+AXES_LOCKOUT_CALLABLE = "lib.login_lockout.lockout_response"
+AXES_HANDLER = "lib.login_lockout.MinimalRecordsHandler"
+# Records of failures only (deleted after the cool-off), no log of every staff login.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_RESET_ON_SUCCESS = True
+# Retrying while locked out does not push the end of the lock further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "otp_token", "csrfmiddlewaretoken"]
+AXES_VERBOSE = False
+# What django-axes writes in the log about a client: a network hash, no address or username.
+AXES_CLIENT_STR_CALLABLE = "lib.login_lockout.client_description"
+
 # Security: secure unless told otherwise (plain-HTTP local runs set SECURE_COOKIES=off).
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
@@ -214,7 +251,12 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+# Only staff have sessions (the public site starts none): they end after
+# SESSION_IDLE_MINUTES without a request, and when the browser closes.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -260,6 +302,15 @@ CONFIRMATION_MAX_AGE_DAYS = env.int("CONFIRMATION_MAX_AGE_DAYS", default=14)
 RETENTION_UNCONFIRMED_DAYS = env.int("RETENTION_UNCONFIRMED_DAYS", default=30)
 RETENTION_IP_HASH_DAYS = env.int("RETENTION_IP_HASH_DAYS", default=30)
 RETENTION_ANONYMISE_MONTHS = env.int("RETENTION_ANONYMISE_MONTHS", default=6)
+# Abuse resistance (petition/protection.py); signing limits are edited in the admin.
+# Requests per network (IP hash) per minute to the public signatory lists, and per hour to
+# the "report an action" form.
+SIGNATORY_LIST_RATE_LIMIT = env.int("SIGNATORY_LIST_RATE_LIMIT", default=60)
+REPORT_ACTION_RATE_LIMIT = env.int("REPORT_ACTION_RATE_LIMIT", default=20)
+# "Under attack" proof of work: leading zero bits of sha256 (16 ≈ 65,000 hashes, well under a
+# second on a phone) and how long a challenge stays valid.
+PROOF_OF_WORK_BITS = env.int("PROOF_OF_WORK_BITS", default=16)
+PROOF_OF_WORK_MAX_AGE = env.int("PROOF_OF_WORK_MAX_AGE", default=3600)
 # The "manage my signature" link in every email (withdraw, hide name, unsubscribe, export).
 MANAGE_LINK_MAX_AGE_DAYS = env.int("MANAGE_LINK_MAX_AGE_DAYS", default=730)
 EMAILS_PER_SIGNATURE = env.int("EMAILS_PER_SIGNATURE", default=3)
@@ -271,10 +322,22 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Logs hold no personal data and no tokens (lib/logs.py).
-    "filters": {"redact": {"()": "lib.logs.RedactingFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    "filters": {
+        "redact": {"()": "lib.logs.RedactingFilter"},
+        "debug_off": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+        # Replaces Django's mail_admins, whose reports copy the request (lib/error_reports.py).
+        "mail_admins": {
+            "class": "lib.error_reports.RedactedAdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["debug_off"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django": {"handlers": ["mail_admins"]},
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "ERROR" if not DEBUG else "INFO"},
     },

@@ -29,3 +29,23 @@ def send(name, to, context, *, language=None, headers=None):
 
 def absolute_url(path):
     return settings.SITE_URL + path
+
+
+def staff_addresses():
+    """Who gets alerts: MANAGERS plus every active superuser with an email, each once."""
+    from django.contrib.auth import get_user_model
+
+    addresses = [address for _name, address in settings.MANAGERS]
+    addresses += (
+        get_user_model()
+        .objects.filter(is_superuser=True, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    return list(dict.fromkeys(address.strip().lower() for address in addresses))
+
+
+def send_to_staff(name, context):
+    """One email per staff address, so that no one sees who else receives alerts."""
+    for address in staff_addresses():
+        send(name, address, context)

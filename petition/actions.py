@@ -9,6 +9,7 @@ from lib import emails
 from lib.email_address import canonical_email
 from lib.ip import ip_hash
 
+from . import protection
 from .models import Organisation, Signature, Signer
 
 SIGNER_MODELS = {"signature": Signature, "organisation": Organisation}
@@ -48,6 +49,11 @@ def _store_signer(petition, signer, form, *, ip):
     signer.language = translation.get_language() or settings.LANGUAGE_CODE
     signer.ip_hash = ip_hash(ip)
     signer.emails_sent = 1
+    # Suspected signatures are stored and answered like any other, and never counted.
+    verdict = protection.assess(petition, ip=ip, email=signer.email, form=form)
+    if verdict.suspected:
+        signer.status = Signer.Status.SUSPECTED
+        signer.suspicion = ",".join(verdict.reasons)
     kind = kind_of(signer)
     try:
         with transaction.atomic():
@@ -71,7 +77,7 @@ def _signed_again(kind, petition, attempt):
         # Another contact for an organisation that has already signed: tell the sender,
         # without revealing who the first contact was.
         _enqueue_on_commit("send_already_signed", kind, existing.pk, attempt.email)
-    elif existing.status == Signer.Status.PENDING:
+    elif existing.awaits_confirmation:
         _enqueue_on_commit("send_confirmation_request", kind, existing.pk)
     else:
         _enqueue_on_commit("send_already_signed", kind, existing.pk)
@@ -107,7 +113,7 @@ def _send_to_signer(name, signer, context):
 
 
 def send_confirmation_request(signer):
-    if signer is None or signer.status != Signer.Status.PENDING:
+    if signer is None or not signer.awaits_confirmation:
         return
     _send_to_signer(
         f"confirm-{kind_of(signer)}",

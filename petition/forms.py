@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, Signature
+from .protection import SigningChecksMixin
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Bidirectional overrides let a name display as something else; joiners (ZWJ, ZWNJ) stay allowed.
@@ -52,7 +53,7 @@ class ConsentFields(forms.Form):
     )
 
 
-class SignatureForm(TextChecksMixin, forms.ModelForm):
+class SignatureForm(SigningChecksMixin, TextChecksMixin, forms.ModelForm):
     multiline_fields = ("comment",)
 
     consent_processing = ConsentFields.base_fields["consent_processing"]
@@ -97,7 +98,7 @@ class SignatureForm(TextChecksMixin, forms.ModelForm):
         return name
 
 
-class OrganisationForm(TextChecksMixin, forms.ModelForm):
+class OrganisationForm(SigningChecksMixin, TextChecksMixin, forms.ModelForm):
     multiline_fields = ("statement",)
 
     consent_processing = ConsentFields.base_fields["consent_processing"]

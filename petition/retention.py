@@ -12,11 +12,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from campaign.models import Action
 
-from .models import Organisation, Petition, Signature, Signer
+from .models import Organisation, Petition, Signature, Signer, UsedChallenge
 
 SIGNER_MODELS = (Signature, Organisation)
 
@@ -26,6 +27,7 @@ class RetentionReport:
     unconfirmed_deleted: int = 0
     ip_hashes_dropped: int = 0
     signers_anonymised: int = 0
+    challenges_purged: int = 0
 
 
 def apply_retention(now=None):
@@ -36,9 +38,15 @@ def apply_retention(now=None):
     closed_before = now - timedelta(days=30 * settings.RETENTION_ANONYMISE_MONTHS)
     with transaction.atomic():
         for model in SIGNER_MODELS:
-            deleted, _ = model.objects.filter(
-                status=Signer.Status.PENDING, created_at__lt=unconfirmed_before
-            ).erase()
+            # Suspected and never confirmed: unconfirmed all the same.
+            deleted, _ = (
+                model.objects.filter(created_at__lt=unconfirmed_before)
+                .filter(
+                    Q(status=Signer.Status.PENDING)
+                    | Q(status=Signer.Status.SUSPECTED, confirmed_at__isnull=True)
+                )
+                .erase()
+            )
             report.unconfirmed_deleted += deleted
             report.ip_hashes_dropped += (
                 model.objects.filter(created_at__lt=ip_hash_before)
@@ -55,6 +63,8 @@ def apply_retention(now=None):
             .exclude(ip_hash="")
             .update(ip_hash="")
         )
+        # Spent proof-of-work challenges only need keeping until they expire.
+        report.challenges_purged, _ = UsedChallenge.objects.filter(expires_at__lt=now).delete()
     return report
 
 

@@ -2,7 +2,9 @@
 
 from django.tasks import task
 
-from . import actions
+from lib import emails
+
+from . import actions, invalidation, protection
 
 
 @task
@@ -13,3 +15,18 @@ def send_confirmation_request(kind, pk):
 @task
 def send_already_signed(kind, pk, to=None):
     actions.send_already_signed(actions.load_signer(kind, pk), to)
+
+
+@task
+def send_signing_alert(kind, key, count):
+    emails.send_to_staff("signing_alert", protection.alert_context(kind, key, count))
+
+
+@task
+def run_invalidation(invalidation_id):
+    invalidation.run_invalidation(invalidation_id)
+
+
+@task
+def undo_invalidation(invalidation_id, user_id):
+    invalidation.undo_invalidation(invalidation_id, invalidation.load_user(user_id))

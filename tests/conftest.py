@@ -17,6 +17,15 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _signers_take_their_time(monkeypatch):
+    """Tests post the sign form at once and without the page's timestamp, as no person does;
+    tests/security/test_abuse* put the real fill-time check back."""
+    from petition import protection
+
+    monkeypatch.setattr(protection, "form_age", lambda value: 60.0)
+
+
 @pytest.fixture
 def make_petition(db):
     def make(**fields):
@@ -84,3 +93,13 @@ def make_organisation(db):
         return Organisation.objects.create(petition=petition, **values)
 
     return make
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's admin_client, logged in with the second factor the admin requires."""
+    from django.test import Client
+
+    from tests.admin_login import login_verified
+
+    return login_verified(Client(), admin_user)

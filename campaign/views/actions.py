@@ -19,6 +19,7 @@ from django_countries.fields import Country
 
 from lib.ip import client_ip
 from petition.models import Petition
+from petition.protection import rate_limited
 from petition.views.public import KnownCountPaginator, country_sort_key
 
 from .. import actions as campaign_actions
@@ -206,6 +207,9 @@ def action_map(request):
 
 @sensitive_post_parameters(*PRIVATE_FIELDS)
 @require_http_methods(["GET", "POST"])
+@rate_limited(
+    "report-action", limit_setting="REPORT_ACTION_RATE_LIMIT", window=3600, methods={"POST"}
+)
 def report_action(request):
     if request.method == "POST":
         form = ActionReportForm(request.POST, request.FILES)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_countries.filters import CountryFilter
 
-from .. import moderation
+from .. import moderation, protection
 from ..forms import TextChecksMixin
 from ..models import Organisation, Petition, Signature, SignatureCount, Signer
 
@@ -45,6 +45,16 @@ DONE_MESSAGES = {
 UNCONFIRMED_SKIPPED = ngettext_lazy(
     "Skipped %(count)d %(items)s whose email address is not confirmed yet.",
     "Skipped %(count)d %(items)s whose email addresses are not confirmed yet.",
+    "count",
+)
+RELEASED = ngettext_lazy(
+    "Released %(count)d %(items)s: counted if confirmed, else awaiting confirmation.",
+    "Released %(count)d %(items)s: counted if confirmed, else awaiting confirmation.",
+    "count",
+)
+NOT_SUSPECTED_SKIPPED = ngettext_lazy(
+    "Skipped %(count)d %(items)s that was not suspected.",
+    "Skipped %(count)d %(items)s that were not suspected.",
     "count",
 )
 NOTHING_CHANGED = _("Nothing changed: the selected %(items)s were already in that state.")
@@ -87,7 +97,7 @@ class SignerAdmin(admin.ModelAdmin):
     # Filled in by subclasses: what moderators may edit, and the private contact fields.
     editable_fields = ()
     contact_fields = ("email",)
-    actions = ["approve", "reject", "mark_spam"]
+    actions = ["approve", "reject", "mark_spam", "release"]
     date_hierarchy = "created_at"
     list_select_related = ["petition"]
     show_full_result_count = False  # one COUNT(*) over a large table is enough
@@ -136,6 +146,10 @@ class SignerAdmin(admin.ModelAdmin):
         if lookup.split("__", 1)[0] in self.private_fields(request):
             return False
         return super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description=_("why suspected"))
+    def why_suspected(self, obj):
+        return protection.describe_reasons(obj.suspicion) or "-"
 
     @admin.display(description=_("IP hash"))
     def ip_hash_info(self, obj):
@@ -207,6 +221,16 @@ class SignerAdmin(admin.ModelAdmin):
     def mark_spam(self, request, queryset):
         self._moderate(request, queryset, Signer.Status.SPAM)
 
+    @admin.action(
+        permissions=["change"],
+        description=_("Release this %(verbose_name)s from suspected fraud"),
+        description_plural=_("Release selected %(verbose_name_plural)s from suspected fraud"),
+        location=BOTH_LOCATIONS,
+    )
+    def release(self, request, queryset):
+        outcome = protection.release(queryset, request.user)
+        self._report(request, outcome, RELEASED, NOT_SUSPECTED_SKIPPED)
+
 
 class SignatureAdminForm(TextChecksMixin, forms.ModelForm):
     class Meta:
@@ -262,7 +286,16 @@ class SignatureAdmin(SignerAdmin):
         ),
         (
             _("Moderation"),
-            {"fields": ["status", "name_shown", "featured", "featured_order", "moderated_at"]},
+            {
+                "fields": [
+                    "status",
+                    "why_suspected",
+                    "name_shown",
+                    "featured",
+                    "featured_order",
+                    "moderated_at",
+                ]
+            },
         ),
         (
             _("Submitted by the signer"),
@@ -356,7 +389,7 @@ class OrganisationAdmin(SignerAdmin):
     search_help_text = _("Search by organisation name.")
     fieldsets = [
         (_("Shown publicly"), {"fields": ["name", "kind", "website", "statement"]}),
-        (_("Moderation"), {"fields": ["status", "moderated_at"]}),
+        (_("Moderation"), {"fields": ["status", "why_suspected", "moderated_at"]}),
         (
             _("Submitted by the organisation"),
             {"fields": ["petition", "country", "contact_name", *SUBMITTED, *RECORDED]},

@@ -1,3 +1,4 @@
+from .invalidation import InvalidatedSignature, Invalidation
 from .protection import BlockRule, Protection, UsedChallenge
 from .signatures import (
     COUNTER_SHARDS,
@@ -12,6 +13,8 @@ from .signatures import (
 __all__ = [
     "COUNTER_SHARDS",
     "BlockRule",
+    "InvalidatedSignature",
+    "Invalidation",
     "Organisation",
     "Petition",
     "Protection",

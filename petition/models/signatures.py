@@ -21,6 +21,17 @@ class PetitionQuerySet(models.QuerySet):
         """Petitions the public may read: open or closed, never drafts."""
         return self.exclude(status=Petition.Status.DRAFT)
 
+    def with_protection(self):
+        """Add the site-wide switches `signing_paused` and `under_attack` (None before the
+        protection row exists), read in the petition's own query rather than one more."""
+        from .protection import Protection
+
+        switches = Protection.objects.filter(pk=1)
+        return self.annotate(
+            signing_paused=models.Subquery(switches.values("signing_paused")[:1]),
+            under_attack=models.Subquery(switches.values("under_attack")[:1]),
+        )
+
 
 class Petition(models.Model):
     class Status(models.TextChoices):
@@ -225,6 +236,8 @@ class Signer(models.Model):
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     ip_hash = models.CharField(_("IP hash"), max_length=32, blank=True, db_index=True)
     emails_sent = models.PositiveSmallIntegerField(_("emails sent"), default=0)
+    # Why a signature was flagged as suspected fraud: codes of petition.protection.REASONS.
+    suspicion = models.CharField(_("why suspected"), max_length=100, blank=True, editable=False)
 
     objects = SignerQuerySet.as_manager()
 
@@ -238,6 +251,13 @@ class Signer(models.Model):
     @property
     def is_counted(self):
         return self.status in self.COUNTED
+
+    @property
+    def awaits_confirmation(self):
+        """Pending, or suspected and not confirmed yet: a suspected signer is treated alike."""
+        return self.status == self.Status.PENDING or (
+            self.status == self.Status.SUSPECTED and self.confirmed_at is None
+        )
 
     @classmethod
     def apply_count_changes(cls, changes):
@@ -278,6 +298,13 @@ class Signer(models.Model):
             .objects.filter(pk=self.pk, status=self.Status.PENDING)
             .change_status(self.Status.CONFIRMED, moderated=False)
         )
+        if not moved and self.status == self.Status.SUSPECTED:
+            # Recorded, but it stays suspected (never counted) until a moderator releases it.
+            moved = (
+                type(self)
+                .objects.filter(pk=self.pk, status=self.Status.SUSPECTED, confirmed_at=None)
+                .update(confirmed_at=timezone.now())
+            )
         self.refresh_from_db(fields=["status", "confirmed_at"])
         return bool(moved)
 

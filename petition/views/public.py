@@ -24,6 +24,7 @@ from django_countries.fields import Country
 from campaign.views.cases import case_summary_for
 from petition.forms import SignatureForm
 from petition.models import Petition, Signer
+from petition.protection import rate_limited
 
 SIGNATURES_PER_PAGE = 50
 RECENT_SIGNERS = 10
@@ -72,7 +73,7 @@ class KnownCountPaginator(Paginator):
 
 
 def get_public_petition(slug):
-    return get_object_or_404(Petition.objects.public(), slug=slug)
+    return get_object_or_404(Petition.objects.public().with_protection(), slug=slug)
 
 
 def public_signatures(petition):
@@ -106,7 +107,7 @@ def group_by_country(items):
 def signing_state(petition):
     now = timezone.now()
     if petition.is_accepting_signatures(now):
-        return "open"
+        return "paused" if petition.signing_paused else "open"
     if petition.status == Petition.Status.OPEN and petition.opens_at > now:
         return "not_yet_open"
     return "closed"
@@ -158,6 +159,8 @@ def detail(request, slug):
     return render(request, "petition/detail.html", context)
 
 
+# Harvesting: fixed page size, no sequential ids in URLs, and a rate limit per network.
+@rate_limited("signatory-list", limit_setting="SIGNATORY_LIST_RATE_LIMIT")
 def signatures(request, slug):
     petition = get_public_petition(slug)
     counts = petition.counts()
@@ -222,6 +225,7 @@ def countries(request, slug):
     return render(request, "petition/countries.html", context)
 
 
+@rate_limited("signatory-list", limit_setting="SIGNATORY_LIST_RATE_LIMIT")
 def organisations(request, slug):
     petition = get_public_petition(slug)
     counts = petition.counts()

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from lib.ip import client_ip
 
-from .. import actions
+from .. import actions, protection
 from ..forms import OrganisationForm, SignatureForm
 from ..models import Petition, Signer
 
@@ -14,7 +14,7 @@ PERSONAL_FIELDS = ("full_name", "email", "city", "organisation", "role", "commen
 
 
 def _open_petition(slug):
-    return get_object_or_404(Petition.objects.public(), slug=slug)
+    return get_object_or_404(Petition.objects.public().with_protection(), slug=slug)
 
 
 @sensitive_post_parameters(*PERSONAL_FIELDS)
@@ -27,6 +27,9 @@ def sign(request, slug):
     # A closed petition or bad input: show the form again with what was typed and why.
     if not petition.is_accepting_signatures() or not form.is_valid():
         return render(request, "petition/sign.html", {"petition": petition, "form": form})
+    # Paused, or under attack without a valid proof of work: the form again, nothing lost.
+    if not protection.check_before_signing(petition, form, request.POST):
+        return render(request, "petition/sign.html", {"petition": petition, "form": form})
     actions.sign_petition(petition, form, ip=client_ip(request))
     return redirect("petition:check_email", slug=petition.slug)
 
@@ -36,7 +39,12 @@ def sign(request, slug):
 def sign_organisation(request, slug):
     petition = _open_petition(slug)
     form = OrganisationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and petition.is_accepting_signatures() and form.is_valid():
+    if (
+        request.method == "POST"
+        and petition.is_accepting_signatures()
+        and form.is_valid()
+        and protection.check_before_signing(petition, form, request.POST)
+    ):
         actions.sign_as_organisation(petition, form, ip=client_ip(request))
         return redirect("petition:check_email", slug=petition.slug)
     return render(request, "petition/sign_organisation.html", {"petition": petition, "form": form})
@@ -54,6 +62,7 @@ def _email_link_page(request, signer, step, status=200):
     return render(request, "petition/email_link.html", context, status=status)
 
 
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
     """GET shows a button; only the POST confirms, since mail scanners follow GET links."""
@@ -61,13 +70,14 @@ def confirm(request, token):
     if signer is None:
         return _email_link_page(request, None, "invalid", status=404)
     if request.method == "GET":
-        return _email_link_page(request, signer, "confirm")
-    if signer.status == Signer.Status.PENDING and not signer.petition.is_accepting_signatures():
+        return _email_link_page(request, protection.as_seen_by_signer(signer), "confirm")
+    if signer.awaits_confirmation and not signer.petition.is_accepting_signatures():
         return _email_link_page(request, signer, "closed", status=410)
     signer.confirm()
-    return _email_link_page(request, signer, "confirmed")
+    return _email_link_page(request, protection.as_seen_by_signer(signer), "confirmed")
 
 
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def not_me(request, token):
     """Someone used this address without its owner's consent: delete the pending signature."""
@@ -76,7 +86,7 @@ def not_me(request, token):
         return _email_link_page(request, None, "invalid", status=404)
     if request.method == "GET":
         return _email_link_page(request, signer, "not_me")
-    if signer.status != Signer.Status.PENDING:
+    if not signer.awaits_confirmation:
         return _email_link_page(request, signer, "too_late", status=409)
     type(signer).objects.filter(pk=signer.pk).erase()
     return _email_link_page(request, signer, "removed")

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from petition.models import Petition, Signature, Signer
+from tests.admin_login import authenticator_for, current_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,6 +67,7 @@ def test_sign_confirm_approve_and_see_the_name(phone, live_server, make_petition
     page.goto("/admin/")  # in Italian, as the browser asks
     page.locator("#id_username").fill("mod")
     page.locator("#id_password").fill("a-long-test-password")
+    page.locator("#id_otp_token").fill(current_code(authenticator_for(moderator)))
     page.locator("#login-form [type=submit]").click()
     expect(page.locator("#user-tools")).to_contain_text("mod")
     page.goto("/admin/petition/signature/?status__exact=confirmed")

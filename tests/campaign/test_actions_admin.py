@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from campaign.actions import moderate_actions, release_photos
 from campaign.models import Action, Photo, Update
+from tests.admin_login import login_verified, make_staff
 
 from .action_factories import SECRETS, jpeg_bytes, make_action, stored_files, upload
 from .test_images import jpeg_with_everything
@@ -30,22 +31,17 @@ def change_url(action):
 
 
 def staff(username, *, contact_permission=False):
-    user = User.objects.create_user(username, password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    if contact_permission:
-        user.user_permissions.add(Permission.objects.get(codename="view_action_contact"))
-    return user
+    return make_staff(username, permissions=["view_action_contact"] if contact_permission else [])
 
 
 @pytest.fixture
 def moderator(db):
-    return staff("volunteer")
+    return make_staff("volunteer")
 
 
 @pytest.fixture
 def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
+    return login_verified(client, moderator)
 
 
 def run_action(client, name, actions):
@@ -223,7 +219,7 @@ def test_moderators_never_see_the_contact_email_or_ip_hash(moderator_client):
 
 
 def test_the_contact_permission_shows_the_email_but_not_the_ip_hash(client):
-    client.force_login(staff("coordinator", contact_permission=True))
+    login_verified(client, staff("coordinator", contact_permission=True))
     action = make_action(status=PENDING, contact_email=CONTACT, ip_hash=IP_HASH)
     html = client.get(change_url(action)).content.decode()
     assert CONTACT in html and IP_HASH not in html

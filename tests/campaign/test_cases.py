@@ -20,6 +20,7 @@ from django.utils.translation import trans_real
 from PIL import Image
 
 from campaign.models import Case, CaseStatusChange, Photo
+from tests.admin_login import login_verified
 from tests.campaign.test_images import jpeg_bytes, jpeg_with_everything
 
 Status = Case.Status
@@ -280,7 +281,7 @@ def moderator(db):
 
 @pytest.fixture
 def admin_client(client, moderator):
-    client.force_login(moderator)
+    login_verified(client, moderator)
     return client
 
 
@@ -583,7 +584,7 @@ def test_a_photo_used_elsewhere_is_kept(admin_client, make_case, media_root):
 def test_the_moderators_group_can_record_a_status_change(client, make_case):
     volunteer = User.objects.create_user("volunteer", password="x", is_staff=True)
     volunteer.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(volunteer)
+    login_verified(client, volunteer)
     case = make_case("Ilan Vey", (Status.DETAINED, TAKEN))
     assert client.get(CHANGELIST).status_code == 200
     response = client.post(change_url(case), form_data(case, new_status="released"))

@@ -34,6 +34,9 @@ def test_moderators_group_has_exactly_the_listed_permissions():
         ("petition", "view_organisation"),
         ("petition", "change_organisation"),
         ("petition", "view_petition"),
+        ("petition", "view_invalidation"),
+        ("petition", "add_invalidation"),
+        ("petition", "change_invalidation"),
         ("admin", "view_logentry"),
     }
 

@@ -429,3 +429,12 @@ class Command(BaseCommand):
             f"login: {MODERATOR_USERNAME} / {moderator_password()}"
         )
         self.stdout.write("  For a full administrator account: manage.py createsuperuser")
+        if settings.ADMIN_REQUIRE_2FA:
+            self.stdout.write(
+                "  Two-factor login is on: the first login asks to set up an authenticator app."
+            )
+        else:
+            self.stdout.write(
+                "  Two-factor login is off for this local demo (ADMIN_REQUIRE_2FA=off); "
+                "in production it is on."
+            )

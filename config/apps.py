@@ -1,0 +1,13 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class ChorusAdminConfig(AdminConfig):
+    """The admin, with Chorus' site (second factor, enrolment) as `admin.site`."""
+
+    default_site = "config.admin_site.ChorusAdminSite"
+
+    def ready(self):
+        super().ready()  # autodiscover: every app registers its ModelAdmins first
+        from config.admin_users import register_user_admin
+
+        register_user_admin()

@@ -1,0 +1,157 @@
+"""CSRF: every form of the public site is refused without its token, with a friendly page, and
+nothing changes. The one-click unsubscribe of RFC 8058 is the single, deliberate exception."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils.translation import gettext, override
+
+from campaign.models import Action
+from petition.models import Organisation, Signature, Signer
+from tests.campaign.action_factories import report_data
+from tests.petition.test_signing import ORGANISATION, VALID
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def csrf_client():
+    """A browser that got the CSRF cookie, as a visitor would, and posts from another site."""
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("petition:index"))
+    return client
+
+
+@pytest.fixture
+def pending(petition, make_signature):
+    return make_signature(petition, status=Signer.Status.PENDING, keep_informed=True)
+
+
+@pytest.fixture
+def confirmed(petition, make_signature):
+    return make_signature(petition, status=Signer.Status.CONFIRMED, keep_informed=True)
+
+
+def snapshot():
+    """What a forged form could change."""
+    return {
+        "signatures": list(Signature.objects.order_by("pk").values()),
+        "organisations": list(Organisation.objects.order_by("pk").values()),
+        "actions": Action.objects.count(),
+        "emails": len(mail.outbox),
+    }
+
+
+def assert_refused(response):
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Please try again" in page and "Nothing was saved" in page
+    assert "CSRF" not in page  # the friendly page, not Django's technical one
+    assert 'class="chorus' in page  # in the site's layout
+
+
+def forged_posts(petition, pending, confirmed):
+    """(url, data) for every form of the public site."""
+    manage = reverse("petition:manage", args=[confirmed.make_token("manage")])
+    return [
+        (reverse("petition:sign", args=[petition.slug]), VALID),
+        (reverse("petition:sign_organisation", args=[petition.slug]), ORGANISATION),
+        (reverse("petition:confirm", args=[pending.make_token("confirm")]), {}),
+        (reverse("petition:not_me", args=[pending.make_token("not-me")]), {}),
+        (manage, {"change": "withdraw", "sure": "yes"}),
+        (manage, {"change": "hide_name"}),
+        (manage, {"change": "unsubscribe"}),
+        (reverse("campaign:report_action"), report_data()),
+        (reverse("set_language"), {"language": "es", "next": "/"}),
+    ]
+
+
+def test_every_public_form_is_refused_without_its_token(csrf_client, petition, pending, confirmed):
+    before = snapshot()
+    for url, data in forged_posts(petition, pending, confirmed):
+        response = csrf_client.post(url, data)
+        assert_refused(response)
+        assert snapshot() == before, url
+    assert "django_language" not in csrf_client.cookies
+    assert not any("language" in name for name in csrf_client.cookies)
+
+
+def test_a_wrong_token_is_refused_too(csrf_client, petition):
+    data = VALID | {"csrfmiddlewaretoken": "x" * 64}
+    assert_refused(csrf_client.post(reverse("petition:sign", args=[petition.slug]), data))
+    assert not Signature.objects.exists()
+
+
+def test_the_refusal_page_speaks_the_visitors_language(petition):
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": "es"})
+    response = client.post(reverse("petition:sign", args=[petition.slug]), VALID)
+    assert response.status_code == 403
+    with override("es"):
+        title = gettext("Please try again")
+    assert title != "Please try again"
+    assert title in response.content.decode()
+
+
+def test_with_its_token_the_same_form_works(csrf_client, petition):
+    """The refusals above are about the token, not about the forms."""
+    page = csrf_client.get(petition.get_absolute_url()).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = csrf_client.post(
+        reverse("petition:sign", args=[petition.slug]), VALID | {"csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    assert Signature.objects.count() == 1
+
+
+def test_one_click_unsubscribe_needs_no_csrf_token_and_only_unsubscribes(csrf_client, confirmed):
+    """RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no form and no cookie."""
+    before = Signature.objects.filter(pk=confirmed.pk).values().get()
+    url = reverse("petition:unsubscribe", args=[confirmed.make_token("manage")])
+    response = Client(enforce_csrf_checks=True).post(
+        url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    after = Signature.objects.filter(pk=confirmed.pk).values().get()
+    assert after.pop("keep_informed") is False
+    before.pop("keep_informed")
+    assert after == before  # still signed, still confirmed, name as it was
+    assert Signature.objects.count() == 1
+
+
+def test_one_click_unsubscribe_with_a_forged_token_does_nothing(confirmed):
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("petition:unsubscribe", args=["forged:token:value"])
+    )
+    assert response.status_code == 404
+    assert Signature.objects.get().keep_informed is True
+
+
+def post_forms(html):
+    return re.findall(r"<form\b[^>]*method=\"post\"[^>]*>.*?</form>", html, re.S | re.I)
+
+
+def test_every_form_on_the_public_pages_carries_a_csrf_token(
+    client, petition, pending, confirmed, make_organisation
+):
+    make_organisation(petition)
+    # Each page's own forms, besides the language menu on every page.
+    pages = {
+        "/": 0,
+        petition.get_absolute_url(): 1,
+        reverse("petition:sign_organisation", args=[petition.slug]): 1,
+        reverse("petition:confirm", args=[pending.make_token("confirm")]): 1,
+        reverse("petition:not_me", args=[pending.make_token("not-me")]): 1,
+        reverse("petition:manage", args=[confirmed.make_token("manage")]): 2,
+        reverse("petition:unsubscribe", args=[confirmed.make_token("manage")]): 1,
+        reverse("campaign:report_action"): 1,
+    }
+    for url, own_forms in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        forms = post_forms(response.content.decode())
+        assert len(forms) >= 1 + own_forms, url
+        for form in forms:
+            assert 'name="csrfmiddlewaretoken"' in form, (url, form[:200])
