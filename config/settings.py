@@ -59,9 +59,11 @@ MIDDLEWARE = [
     "lib.headers.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lib.http_cache.NoStoreByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "lib.csrf.TokenFreeFormsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -317,6 +319,12 @@ EMAILS_PER_SIGNATURE = env.int("EMAILS_PER_SIGNATURE", default=3)
 # Keyed hash of IP addresses; rotate it to make old hashes unlinkable.
 IP_HASH_KEY = env.str("IP_HASH_KEY", default=SECRET_KEY)
 COUNT_CACHE_SECONDS = env.int("COUNT_CACHE_SECONDS", default=5)
+# Public pages (lib/http_cache.py): how long nginx, a CDN and Django's cache keep them, how
+# long a stale copy may be served while a fresh one is fetched, and while the server is down.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=5)
+PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)  # Django's copy (CACHE_URL)
+PUBLIC_CACHE_STALE_SECONDS = env.int("PUBLIC_CACHE_STALE_SECONDS", default=30)
+PUBLIC_CACHE_STALE_IF_ERROR_SECONDS = env.int("PUBLIC_CACHE_STALE_IF_ERROR_SECONDS", default=86400)
 
 LOGGING = {
     "version": 1,

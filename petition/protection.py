@@ -107,10 +107,6 @@ class SigningChecksMixin(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def proof_of_work_challenge(self):
-        """A fresh challenge, for the template to render while the site is under attack."""
-        return new_challenge()
-
 
 # --- The verdict -------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ urlpatterns = [
         signing.sign_organisation,
         name="sign_organisation",
     ),
+    path("proof-of-work/challenge.json", signing.proof_of_work_challenge, name="challenge"),
     path("confirm/<str:token>/", signing.confirm, name="confirm"),
     path("not-me/<str:token>/", signing.not_me, name="not_me"),
     path("manage/<str:token>/", manage.manage, name="manage"),

@@ -18,6 +18,13 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _pages_fresh_from_the_database(settings):
+    """Tests read back at once what they wrote; tests/test_http_cache.py and the browser tests
+    of every page switch Django's copy of the public pages back on."""
+    settings.PUBLIC_PAGE_CACHE = False
+
+
+@pytest.fixture(autouse=True)
 def _signers_take_their_time(monkeypatch):
     """Tests post the sign form at once and without the page's timestamp, as no person does;
     tests/security/test_abuse* put the real fill-time check back."""

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_countries import countries as all_countries
 from django_countries.fields import Country
 
+from lib.http_cache import shared_cache
 from lib.ip import client_ip
 from petition.models import Petition
 from petition.protection import rate_limited
@@ -103,6 +104,7 @@ def legend():
 
 
 @require_GET
+@shared_cache
 def actions(request):
     by_country = campaign_actions.counts_by_country()
     queryset = campaign_actions.public_actions()
@@ -146,6 +148,7 @@ def actions(request):
 
 
 @require_GET
+@shared_cache
 def action(request, slug):
     queryset = (
         Action.objects.public()
@@ -174,6 +177,7 @@ def action(request, slug):
 
 
 @require_GET
+@shared_cache
 def timeline(request):
     by_country = campaign_actions.counts_by_country()
     queryset = Action.objects.public().only(*campaign_actions.CARD_FIELDS)
@@ -190,6 +194,7 @@ def timeline(request):
 
 
 @require_GET
+@shared_cache
 def action_map(request):
     """The world map of actions; `?format=json` gives its data: counts per country."""
     by_country = campaign_actions.counts_by_country()

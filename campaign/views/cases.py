@@ -13,6 +13,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from campaign.models import Case, CaseStatusChange
+from lib.http_cache import shared_cache
 
 PUBLIC_HISTORY_FIELDS = ("pk", "case_id", "status", "date", "note")
 
@@ -33,6 +34,7 @@ def summary_text(case_summary):
     return " ".join(unescape(strip_tags(html)).split())
 
 
+@shared_cache
 def cases(request):
     history = CaseStatusChange.objects.only(*PUBLIC_HISTORY_FIELDS).order_by("-date", "-pk")
     people = list(

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from campaign.actions import public_actions
 from campaign.models import Action, Case, Update
 from campaign.templatetags.site_url import absolute_url
+from lib.http_cache import shared_cache
 from lib.markdown import render_markdown
 from petition.models import Petition
 
@@ -60,6 +61,7 @@ def open_petitions():
     )
 
 
+@shared_cache
 def home(request):
     petitions = []
     for petition in open_petitions()[:HOME_PETITIONS]:
@@ -81,6 +83,7 @@ def home(request):
     return render(request, "campaign/home.html", context)
 
 
+@shared_cache
 def updates(request):
     paginator = Paginator(published_updates(), UPDATES_PER_PAGE)
     try:
@@ -94,6 +97,7 @@ def updates(request):
     return render(request, "campaign/news/list.html", context)
 
 
+@shared_cache
 def update(request, slug):
     update = get_object_or_404(Update.objects.select_related("cover"), slug=slug)
     now = timezone.now()

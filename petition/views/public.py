@@ -22,6 +22,7 @@ from django_countries import countries as all_countries
 from django_countries.fields import Country
 
 from campaign.views.cases import case_summary_for
+from lib.http_cache import shared_cache
 from petition.forms import SignatureForm
 from petition.models import Petition, Signer
 from petition.protection import rate_limited
@@ -113,6 +114,7 @@ def signing_state(petition):
     return "closed"
 
 
+@shared_cache
 def index(request):
     petitions = (
         Petition.objects.public()
@@ -138,6 +140,7 @@ def index(request):
     return render(request, "petition/index.html", {"entries": entries})
 
 
+@shared_cache
 def detail(request, slug):
     petition = get_public_petition(slug)
     counts = petition.counts()
@@ -161,6 +164,7 @@ def detail(request, slug):
 
 # Harvesting: fixed page size, no sequential ids in URLs, and a rate limit per network.
 @rate_limited("signatory-list", limit_setting="SIGNATORY_LIST_RATE_LIMIT")
+@shared_cache
 def signatures(request, slug):
     petition = get_public_petition(slug)
     counts = petition.counts()
@@ -200,6 +204,7 @@ def signatures(request, slug):
     return render(request, "petition/signatures.html", context)
 
 
+@shared_cache
 def countries(request, slug):
     petition = get_public_petition(slug)
     counts = petition.counts()
@@ -226,6 +231,7 @@ def countries(request, slug):
 
 
 @rate_limited("signatory-list", limit_setting="SIGNATORY_LIST_RATE_LIMIT")
+@shared_cache
 def organisations(request, slug):
     petition = get_public_petition(slug)
     counts = petition.counts()

@@ -1,9 +1,12 @@
 """Signing, confirming by email, and "I didn't sign this"."""
 
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
+from lib.csrf import token_free
 from lib.ip import client_ip
 
 from .. import actions, protection
@@ -17,6 +20,8 @@ def _open_petition(slug):
     return get_object_or_404(Petition.objects.public().with_protection(), slug=slug)
 
 
+# The form is on the petition page, which shared caches keep: no token (lib/csrf.py).
+@token_free
 @sensitive_post_parameters(*PERSONAL_FIELDS)
 @require_http_methods(["GET", "POST"])
 def sign(request, slug):
@@ -48,6 +53,13 @@ def sign_organisation(request, slug):
         actions.sign_as_organisation(petition, form, ip=client_ip(request))
         return redirect("petition:check_email", slug=petition.slug)
     return render(request, "petition/sign_organisation.html", {"petition": petition, "form": form})
+
+
+@never_cache
+@require_safe
+def proof_of_work_challenge(request):
+    """A fresh single-use challenge for the sign forms while under attack (never cached)."""
+    return JsonResponse({"challenge": protection.new_challenge()})
 
 
 @require_http_methods(["GET"])

@@ -1,5 +1,6 @@
-// While the site is under attack, the sign form carries a challenge "salt.expires.bits.signature"
-// (petition/protection.py). Find a number n such that sha256(salt + n) starts with `bits` zero
+// While the site is under attack, the sign form asks the server for a challenge
+// "salt.expires.bits.signature" (petition/protection.py): fetched, never part of the page,
+// because a page kept by a shared cache would hand one single-use challenge to everyone. Find a number n such that sha256(salt + n) starts with `bits` zero
 // bits, while the signer fills in the form, and put it in the hidden proof_solution field.
 // If the signer presses the button first, the form is sent as soon as the answer is found.
 (function () {
@@ -9,12 +10,11 @@
     return;
   }
   var form = box.closest("form");
-  var challenge = form.querySelector("input[name=proof_challenge]").value;
+  var challengeInput = form.querySelector("input[name=proof_challenge]");
   var solutionInput = form.querySelector("input[name=proof_solution]");
   var statusLine = box.querySelector("[data-proof-of-work-status]");
-  var parts = challenge.split(".");
-  var salt = parts[0];
-  var bits = parseInt(parts[2], 10);
+  var salt = "";
+  var bits = 0;
   var BATCH = 512;
   var solved = false;
   var submitWaiting = false;
@@ -74,22 +74,47 @@
     return;
   }
 
-  tryBatch(0).then(
-    function (n) {
-      solutionInput.value = String(n);
-      solved = true;
-      if (submitWaiting) {
-        say(box.getAttribute("data-done"));
-        if (form.requestSubmit) {
-          form.requestSubmit();
-        } else {
-          form.submit();
-        }
-      }
-    },
-    function () {
-      solved = true;
-      say(box.getAttribute("data-unsupported"));
+  function fetchChallenge() {
+    if (challengeInput.value) {
+      return Promise.resolve(challengeInput.value);
     }
-  );
+    var url = box.getAttribute("data-challenge-url");
+    return fetch(url, { cache: "no-store", credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("challenge " + response.status);
+        }
+        return response.json();
+      })
+      .then(function (data) {
+        challengeInput.value = data.challenge;
+        return data.challenge;
+      });
+  }
+
+  fetchChallenge()
+    .then(function (challenge) {
+      var parts = challenge.split(".");
+      salt = parts[0];
+      bits = parseInt(parts[2], 10);
+      return tryBatch(0);
+    })
+    .then(
+      function (n) {
+        solutionInput.value = String(n);
+        solved = true;
+        if (submitWaiting) {
+          say(box.getAttribute("data-done"));
+          if (form.requestSubmit) {
+            form.requestSubmit();
+          } else {
+            form.submit();
+          }
+        }
+      },
+      function () {
+        solved = true;
+        say(box.getAttribute("data-unsupported"));
+      }
+    );
 })();

@@ -27,6 +27,7 @@ def make_photo(caption=""):
 def campaign(settings, tmp_path, make_petition, make_signature, make_organisation):
     """A petition with signatures and organisations, news with photos, an action, a case."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PUBLIC_PAGE_CACHE = True  # as in production: pages come from Django's cache too
     petition = make_petition()
     for n, country in enumerate(["IT", "BR", "PK", "FR", "IT"]):
         make_signature(petition, country=country, full_name=f"Named Signer {n}", role="Member")

@@ -17,11 +17,11 @@ def test_signing_under_attack_solves_the_challenge(phone, make_petition, setting
 
     page.goto(petition.get_absolute_url())
     form = page.locator("#sign-form")
-    challenge = form.locator("input[name=proof_challenge]").get_attribute("value")
     form.locator("#id_full_name").fill("Nadia Quispe-Larsen")
     form.locator("#id_email").fill("nadia@example.org")
     form.locator("#id_consent_processing").check()
     expect(form.locator("input[name=proof_solution]")).not_to_have_value("")
+    challenge = form.locator("input[name=proof_challenge]").get_attribute("value")
     form.get_by_role("button", name="Firma la petizione").click()
     expect(page.get_by_role("heading", name="Controlla la tua email")).to_be_visible()
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from petition.models import Signature, Signer
 from tests.security.test_abuse_support import (
-    challenge_in,
+    fetch_challenge,
     protected,
     set_protection,
     sign,
@@ -78,8 +78,7 @@ def test_under_attack_an_organisation_needs_the_proof_of_work(
     assert 'value="Example Dockers Union"' in refused.content.decode()
     assert not petition.organisations.exists()
 
-    page = client.get(reverse("petition:sign_organisation", args=[petition.slug]))
-    challenge = challenge_in(page)
+    challenge = fetch_challenge(client)
     accepted = sign_as_organisation(
         client, petition, proof_challenge=challenge, proof_solution=solve(challenge)
     )

@@ -2,7 +2,6 @@
 
 import hashlib
 import itertools
-import re
 import time
 
 import pytest
@@ -58,8 +57,11 @@ def solve(challenge):
     return None  # pragma: no cover
 
 
-def challenge_in(response):
-    return re.search(r'name="proof_challenge" value="([^"]+)"', response.content.decode()).group(1)
+def fetch_challenge(client):
+    """What the sign form's script does under attack: ask for a fresh challenge."""
+    response = client.get(reverse("petition:challenge"))
+    assert response.status_code == 200
+    return response.json()["challenge"]
 
 
 @pytest.fixture

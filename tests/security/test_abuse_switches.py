@@ -21,7 +21,7 @@ from petition.retention import apply_retention
 from tests.admin_login import login_verified
 from tests.campaign.action_factories import report_data
 from tests.security.test_abuse_support import (
-    challenge_in,
+    fetch_challenge,
     protected,
     set_protection,
     sign,
@@ -87,10 +87,19 @@ def under_attack(protected, settings):
 def test_the_form_carries_a_challenge_and_explains_javascript_is_needed(
     client, petition, under_attack
 ):
-    html = client.get(petition.get_absolute_url()).content.decode()
-    assert 'name="proof_challenge"' in html
+    response = client.get(petition.get_absolute_url())
+    html = response.content.decode()
+    assert 'name="proof_challenge" value=""' in html  # fetched by the script, never cached
+    assert 'data-challenge-url="/proof-of-work/challenge.json"' in html
     assert "<noscript>" in html and "JavaScript" in html
     assert "/static/js/proof-of-work.js" in html
+
+
+@pytest.mark.django_db
+def test_each_visitor_fetches_a_fresh_uncached_challenge(client, under_attack):
+    first, second = (client.get(reverse("petition:challenge")) for _ in range(2))
+    assert first.json()["challenge"] != second.json()["challenge"]
+    assert "no-store" in first["Cache-Control"]
 
 
 @pytest.mark.django_db
@@ -100,7 +109,7 @@ def test_no_challenge_when_not_under_attack(client, petition, protected):
 
 @pytest.mark.django_db
 def test_a_valid_solution_is_accepted(client, petition, under_attack):
-    challenge = challenge_in(client.get(petition.get_absolute_url()))
+    challenge = fetch_challenge(client)
     response = sign(client, petition, proof_challenge=challenge, proof_solution=solve(challenge))
     assert response.status_code == 302
     assert Signature.objects.get().status == Signer.Status.PENDING
@@ -149,7 +158,7 @@ def test_a_missing_or_wrong_solution_is_refused_with_a_message(
     html = response.content.decode()
     assert PROOF_REFUSED in html
     assert 'value="Careful Person"' in html  # what was typed is kept
-    assert challenge_in(response)  # a fresh challenge, to press the button again
+    assert 'data-challenge-url="/proof-of-work/challenge.json"' in html  # to try again
     assert not Signature.objects.exists()
 
 

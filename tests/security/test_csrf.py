@@ -1,5 +1,7 @@
 """CSRF: every form of the public site is refused without its token, with a friendly page, and
-nothing changes. The one-click unsubscribe of RFC 8058 is the single, deliberate exception."""
+nothing changes. The sign form and the language menu live on pages that shared caches keep, so
+they carry no token: a POST to them from another site is refused by the browser's own headers
+(lib/csrf.py). The one-click unsubscribe of RFC 8058 is the single, deliberate exception."""
 
 import re
 
@@ -57,7 +59,6 @@ def forged_posts(petition, pending, confirmed):
     """(url, data) for every form of the public site."""
     manage = reverse("petition:manage", args=[confirmed.make_token("manage")])
     return [
-        (reverse("petition:sign", args=[petition.slug]), VALID),
         (reverse("petition:sign_organisation", args=[petition.slug]), ORGANISATION),
         (reverse("petition:confirm", args=[pending.make_token("confirm")]), {}),
         (reverse("petition:not_me", args=[pending.make_token("not-me")]), {}),
@@ -65,8 +66,74 @@ def forged_posts(petition, pending, confirmed):
         (manage, {"change": "hide_name"}),
         (manage, {"change": "unsubscribe"}),
         (reverse("campaign:report_action"), report_data()),
+    ]
+
+
+def token_free_posts(petition):
+    """(url, data) for the forms that shared pages carry without a token."""
+    return [
+        (reverse("petition:sign", args=[petition.slug]), VALID),
         (reverse("set_language"), {"language": "es", "next": "/"}),
     ]
+
+
+# What a browser sends when a page on another site posts a form here.
+CROSS_SITE = [
+    {"Sec-Fetch-Site": "cross-site", "Origin": "https://attacker.example"},
+    {"Sec-Fetch-Site": "same-site", "Origin": "https://evil.testserver"},
+    {"Origin": "https://attacker.example"},  # an older browser, without Fetch Metadata
+    {"Origin": "null"},  # a sandboxed frame or a data: page
+]
+
+
+@pytest.mark.parametrize("headers", CROSS_SITE)
+def test_token_free_forms_refuse_posts_from_other_sites(csrf_client, petition, headers):
+    before = snapshot()
+    for url, data in token_free_posts(petition):
+        assert_refused(csrf_client.post(url, data, headers=headers))
+        assert snapshot() == before, url
+    assert not any("language" in name for name in csrf_client.cookies)
+
+
+def test_over_https_a_token_free_post_without_origin_needs_a_same_site_referer(petition):
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("petition:sign", args=[petition.slug])
+    assert_refused(client.post(url, VALID, secure=True))
+    refused = client.post(url, VALID, secure=True, headers={"Referer": "https://bad.example/"})
+    assert_refused(refused)
+    assert not Signature.objects.exists()
+    ok = client.post(url, VALID, secure=True, headers={"Referer": "https://testserver/p/"})
+    assert ok.status_code == 302
+    assert Signature.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"},
+        {"Sec-Fetch-Site": "none"},
+        {"Origin": "http://testserver"},
+    ],
+)
+def test_token_free_forms_accept_posts_from_this_site(petition, headers, settings):
+    client = Client(enforce_csrf_checks=True)
+    sign = client.post(reverse("petition:sign", args=[petition.slug]), VALID, headers=headers)
+    assert sign.status_code == 302
+    assert Signature.objects.count() == 1
+    language = client.post(
+        reverse("set_language"), {"language": "es", "next": "/"}, headers=headers
+    )
+    assert language.status_code == 302
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
+
+
+def test_a_trusted_origin_may_post_the_sign_form(petition, settings):
+    """A campaign's own website embedding the form, listed in CSRF_TRUSTED_ORIGINS."""
+    settings.CSRF_TRUSTED_ORIGINS = ["https://campaign.example"]
+    client = Client(enforce_csrf_checks=True)
+    headers = {"Sec-Fetch-Site": "cross-site", "Origin": "https://campaign.example"}
+    response = client.post(reverse("petition:sign", args=[petition.slug]), VALID, headers=headers)
+    assert response.status_code == 302
 
 
 def test_every_public_form_is_refused_without_its_token(csrf_client, petition, pending, confirmed):
@@ -80,14 +147,17 @@ def test_every_public_form_is_refused_without_its_token(csrf_client, petition, p
 
 
 def test_a_wrong_token_is_refused_too(csrf_client, petition):
-    data = VALID | {"csrfmiddlewaretoken": "x" * 64}
-    assert_refused(csrf_client.post(reverse("petition:sign", args=[petition.slug]), data))
-    assert not Signature.objects.exists()
+    data = ORGANISATION | {"csrfmiddlewaretoken": "x" * 64}
+    url = reverse("petition:sign_organisation", args=[petition.slug])
+    assert_refused(csrf_client.post(url, data))
+    assert not Organisation.objects.exists()
 
 
 def test_the_refusal_page_speaks_the_visitors_language(petition):
     client = Client(enforce_csrf_checks=True, headers={"accept-language": "es"})
-    response = client.post(reverse("petition:sign", args=[petition.slug]), VALID)
+    response = client.post(
+        reverse("petition:sign_organisation", args=[petition.slug]), ORGANISATION
+    )
     assert response.status_code == 403
     with override("es"):
         title = gettext("Please try again")
@@ -97,13 +167,12 @@ def test_the_refusal_page_speaks_the_visitors_language(petition):
 
 def test_with_its_token_the_same_form_works(csrf_client, petition):
     """The refusals above are about the token, not about the forms."""
-    page = csrf_client.get(petition.get_absolute_url()).content.decode()
+    url = reverse("petition:sign_organisation", args=[petition.slug])
+    page = csrf_client.get(url).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    response = csrf_client.post(
-        reverse("petition:sign", args=[petition.slug]), VALID | {"csrfmiddlewaretoken": token}
-    )
+    response = csrf_client.post(url, ORGANISATION | {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
-    assert Signature.objects.count() == 1
+    assert Organisation.objects.count() == 1
 
 
 def test_one_click_unsubscribe_needs_no_csrf_token_and_only_unsubscribes(csrf_client, confirmed):
@@ -133,10 +202,11 @@ def post_forms(html):
     return re.findall(r"<form\b[^>]*method=\"post\"[^>]*>.*?</form>", html, re.S | re.I)
 
 
-def test_every_form_on_the_public_pages_carries_a_csrf_token(
+def test_every_form_carries_a_token_but_the_shared_pages_forms(
     client, petition, pending, confirmed, make_organisation
 ):
     make_organisation(petition)
+    token_free = [reverse("set_language"), reverse("petition:sign", args=[petition.slug])]
     # Each page's own forms, besides the language menu on every page.
     pages = {
         "/": 0,
@@ -154,4 +224,8 @@ def test_every_form_on_the_public_pages_carries_a_csrf_token(
         forms = post_forms(response.content.decode())
         assert len(forms) >= 1 + own_forms, url
         for form in forms:
-            assert 'name="csrfmiddlewaretoken"' in form, (url, form[:200])
+            action = re.search(r'action="([^"]*)"', form)
+            if action and action.group(1) in token_free:
+                assert "csrfmiddlewaretoken" not in form, (url, form[:200])
+            else:
+                assert 'name="csrfmiddlewaretoken"' in form, (url, form[:200])

@@ -1,0 +1,142 @@
+"""Public pages can be kept by nginx, a CDN and Django's cache; nothing personal ever is."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from petition.models import Signature, Signer
+from tests.petition.test_signing import VALID
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PUBLIC_PAGE_CACHE = True
+    settings.PUBLIC_CACHE_SECONDS = 5
+    settings.PUBLIC_CACHE_STALE_SECONDS = 30
+    settings.PUBLIC_CACHE_STALE_IF_ERROR_SECONDS = 86400
+
+
+def directives(response):
+    return {part.strip() for part in response["Cache-Control"].split(",")}
+
+
+def public_pages(petition):
+    return [
+        "/",
+        reverse("petition:index"),
+        petition.get_absolute_url(),
+        reverse("petition:signatures", args=[petition.slug]),
+        reverse("petition:countries", args=[petition.slug]),
+        reverse("petition:organisations", args=[petition.slug]),
+        reverse("campaign:updates"),
+        reverse("campaign:updates_feed"),
+        reverse("campaign:actions"),
+        reverse("campaign:timeline"),
+        reverse("campaign:action_map"),
+        reverse("campaign:cases"),
+    ]
+
+
+def test_public_pages_may_be_kept_a_few_seconds_by_shared_caches(client, petition):
+    for url in public_pages(petition):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert directives(response) == {
+            "public",
+            "max-age=5",
+            "stale-while-revalidate=30",
+            "stale-if-error=86400",
+        }, url
+        vary = {part.strip() for part in response["Vary"].split(",")}
+        assert {"Accept-Language", "Cookie"} <= vary, url
+        assert not response.cookies, url
+        assert b"csrfmiddlewaretoken" not in response.content, url
+
+
+def test_forms_and_personal_pages_are_never_stored(client, petition, make_signature):
+    pending = make_signature(petition, status=Signer.Status.PENDING)
+    pages = [
+        reverse("petition:sign_organisation", args=[petition.slug]),
+        reverse("campaign:report_action"),
+        reverse("petition:check_email", args=[petition.slug]),
+        reverse("petition:confirm", args=[pending.make_token("confirm")]),
+        reverse("petition:not_me", args=[pending.make_token("not-me")]),
+        reverse("petition:manage", args=[pending.make_token("manage")]),
+        reverse("petition:manage_data", args=[pending.make_token("manage")]),
+        reverse("petition:challenge"),
+        "/no/such/page/",
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert "no-store" in directives(response), url
+        assert "public" not in directives(response), url
+    # A form sent back with its errors is no-store too.
+    invalid = client.post(reverse("petition:sign", args=[petition.slug]), VALID | {"email": "x"})
+    assert invalid.status_code == 200
+    assert "no-store" in directives(invalid)
+
+
+def test_a_kept_page_is_served_without_touching_the_database(
+    client, petition, django_assert_num_queries
+):
+    first = client.get(petition.get_absolute_url())
+    with django_assert_num_queries(0):
+        second = client.get(petition.get_absolute_url())
+    assert second.content == first.content
+    assert directives(second) >= {"public", "max-age=5"}
+
+
+def test_each_language_is_kept_apart(petition):
+    english = Client(headers={"accept-language": "en"}).get(petition.get_absolute_url())
+    spanish = Client(headers={"accept-language": "es"}).get(petition.get_absolute_url())
+    with translation.override("es"):
+        button = translation.gettext("Sign the petition")
+    assert button != "Sign the petition"
+    assert button in spanish.content.decode()
+    assert button not in english.content.decode()
+
+
+def test_signing_works_from_a_kept_page(petition):
+    Client().get(petition.get_absolute_url())  # someone else's visit fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(petition.get_absolute_url()).content.decode()
+    form = page[page.index('id="sign-form"') :]
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    response = visitor.post(
+        reverse("petition:sign", args=[petition.slug]),
+        VALID | hidden,
+        headers={"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"},
+    )
+    assert response.status_code == 302
+    assert Signature.objects.get().email == VALID["email"]
+
+
+def kept_pages():
+    """The pages Django's cache holds (tests use the local-memory cache)."""
+    return [key for key in cache._cache if ".cache_page." in key]
+
+
+def test_a_staff_members_page_is_never_shared(client, petition, admin_user):
+    client.force_login(admin_user)
+    response = client.get(petition.get_absolute_url())
+    assert "public" not in directives(response)
+    assert "private" in directives(response)
+    assert kept_pages() == []
+    Client().get(petition.get_absolute_url())
+    assert len(kept_pages()) == 1
+
+
+def test_a_page_that_sets_a_cookie_is_not_shared(client, petition):
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    response = client.get(petition.get_absolute_url())
+    assert response.status_code == 200
+    # The language cookie is sent back: the page varies on it, and is kept per cookie value.
+    assert "Cookie" in response["Vary"]
+    with translation.override("fr"):
+        assert translation.gettext("Sign the petition") in response.content.decode()
