@@ -1,6 +1,8 @@
 import unicodedata
 
 from django import forms
+from django.utils import translation
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, Signature
@@ -24,6 +26,30 @@ def check_text(value, *, multiline=False):
     if value.startswith(FORMULA_PREFIXES):
         raise forms.ValidationError(_("This cannot start with =, +, - or @."), code="formula")
     return value
+
+
+class PreparedChoices(BaseChoiceIterator):
+    """Choices already in Django's normal form, which fields and widgets take as they are."""
+
+    def __init__(self, choices):
+        self.choices = choices
+
+    def __iter__(self):
+        return iter(self.choices)
+
+
+# Sorting and normalising ~250 translated country names cost more than the rest of a
+# signature: once per language and process is enough.
+_country_choices = {}
+
+
+def country_choices(field):
+    language = translation.get_language()
+    if language not in _country_choices:
+        _country_choices[language] = PreparedChoices(
+            [("", _("Choose your country"))] + [choice for choice in field.choices if choice[0]]
+        )
+    return _country_choices[language]
 
 
 class TextChecksMixin:
@@ -86,9 +112,7 @@ class SignatureForm(SigningChecksMixin, TextChecksMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Choose your country"))] + [
-            choice for choice in self.fields["country"].choices if choice[0]
-        ]
+        self.fields["country"].choices = country_choices(self.fields["country"])
         self.fields["full_name"].widget.attrs["maxlength"] = 120
 
     def clean_full_name(self):

@@ -119,7 +119,8 @@ def test_signing_works_from_a_kept_page(petition):
 
 def kept_pages():
     """The pages Django's cache holds (tests use the local-memory cache)."""
-    return [key for key in cache._cache if ".cache_page." in key]
+    keys = [key[key.index("page:") :] for key in cache._cache if ":page:" in key]
+    return [key for key in keys if not key.endswith(":refresh")]
 
 
 def test_a_staff_members_page_is_never_shared(client, petition, admin_user):
@@ -140,3 +141,41 @@ def test_a_page_that_sets_a_cookie_is_not_shared(client, petition):
     assert "Cookie" in response["Vary"]
     with translation.override("fr"):
         assert translation.gettext("Sign the petition") in response.content.decode()
+
+
+def test_an_expired_copy_is_rendered_again_by_one_request_while_others_get_it_stale(
+    client, petition, make_signature, monkeypatch, django_assert_num_queries
+):
+    from lib import http_cache
+
+    client.get(petition.get_absolute_url())
+    make_signature(petition, full_name="Newer Signer")
+    later = http_cache.time.time() + 6  # past PUBLIC_CACHE_SECONDS, within the stale window
+    monkeypatch.setattr(http_cache.time, "time", lambda: later)
+    [key] = kept_pages()
+    cache.add(key + ":refresh", 1)  # another request is rendering the next copy
+    with django_assert_num_queries(0):
+        stale = client.get(petition.get_absolute_url())
+    assert "Newer Signer" not in stale.content.decode()
+    cache.delete(key + ":refresh")
+    fresh = client.get(petition.get_absolute_url())  # this request renders it
+    assert "Newer Signer" in fresh.content.decode()
+    with django_assert_num_queries(0):
+        assert "Newer Signer" in client.get(petition.get_absolute_url()).content.decode()
+
+
+def test_a_visitor_with_a_message_waiting_gets_the_page_rendered_for_them(client, petition):
+    Client().get(petition.get_absolute_url())
+    client.cookies["messages"] = "pending"
+    response = client.get(petition.get_absolute_url())
+    assert "public" not in directives(response)
+
+
+def test_each_page_of_a_list_is_kept_apart(client, petition, make_signature):
+    for n in range(60):
+        make_signature(petition, full_name=f"Listed Signer {n:02d}")
+    url = reverse("petition:signatures", args=[petition.slug])
+    first = client.get(url).content.decode()
+    second = client.get(url + "?page=2").content.decode()
+    assert first != second
+    assert client.get(url + "?page=2").content.decode() == second
