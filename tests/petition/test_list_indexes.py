@@ -1,0 +1,33 @@
+"""The public lists read an index range, whatever the number of signatures."""
+
+import pytest
+from django.db import connection
+
+from petition.views.public import public_signatures
+
+pytestmark = pytest.mark.django_db
+
+
+def plan(queryset):
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # A test table is tiny, so PostgreSQL would rightly scan it: ask whether it *can* use
+        # an index, as it will at a million rows.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_newest_signatures_come_from_the_partial_index(petition, make_signature):
+    make_signature(petition)
+    explained = plan(public_signatures(petition).recent()[:10])
+    assert "signature_counted_newest" in explained
+    assert "Sort" not in explained
+
+
+def test_one_countrys_signatures_come_from_their_own_index(petition, make_signature):
+    make_signature(petition, country="FR")
+    explained = plan(public_signatures(petition).recent().filter(country="FR")[50:100])
+    assert "signature_counted_country" in explained
+    assert "Sort" not in explained
