@@ -53,7 +53,7 @@ def seed(signatures, slug=BENCH_SLUG):
     base = {field.attname: field.get_db_prep_save(field.pre_save(template, True), connection)
             for field in fields}  # fmt: skip
     columns = [field.column for field in fields]
-    rng = random.Random(1)  # the same data on every run
+    rng = random.Random(slug)  # the same data on every run, other data for each petition
     started = time.monotonic()
     with connection.cursor() as cursor:
         table = connection.ops.quote_name(Signature._meta.db_table)

@@ -4,4 +4,9 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from lib.edge_cache import EdgeCache  # noqa: E402 - needs the settings configured above
+
+# The busiest public responses, served from the cache before Django (lib/edge_cache.py).
+application = EdgeCache(django_application)

@@ -28,6 +28,8 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 
+from lib.edge_cache import EDGE_HEADER
+
 SHAREABLE_STATUSES = {200, 404, 410}
 # What the page's content depends on besides its URL: the language comes from the language
 # cookie or Accept-Language (LocaleMiddleware); Cookie, for any cache that keys on cookies.
@@ -91,20 +93,27 @@ def _restored(entry):
     return response
 
 
-def _render(view, request, args, kwargs):
+def _render(view, request, args, kwargs, edge):
     response = view(request, *args, **kwargs)
     if _is_shareable(request, response):
+        if edge:
+            response[EDGE_HEADER] = "1"
         return mark_shareable(response), True
     if not response.has_header("Cache-Control"):
         add_never_cache_headers(response)
     return response, False
 
 
-def shared_cache(view):
+def shared_cache(view=None, *, edge=True):
+    """`edge=False` for views whose every request must reach Django (a per-visitor rate
+    limit): lib/edge_cache.py then never keeps them."""
+    if view is None:
+        return lambda view: shared_cache(view, edge=edge)
+
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not settings.PUBLIC_PAGE_CACHE or _is_personal_request(request):
-            return _render(view, request, args, kwargs)[0]
+            return _render(view, request, args, kwargs, edge)[0]
         key = _page_key(request)
         entry = cache.get(key)
         if entry is not None:
@@ -112,7 +121,7 @@ def shared_cache(view):
             # Stale: one request renders the next copy; the others get this one meanwhile.
             if fresh or not cache.add(f"{key}:refresh", 1, REFRESH_LOCK_SECONDS):
                 return _restored(entry)
-        response, shareable = _render(view, request, args, kwargs)
+        response, shareable = _render(view, request, args, kwargs, edge)
         if shareable:
             keep = settings.PUBLIC_CACHE_SECONDS + settings.PUBLIC_CACHE_STALE_SECONDS
             cache.set(key, _stored(response), keep)

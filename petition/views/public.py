@@ -22,6 +22,7 @@ from django_countries import countries as all_countries
 from django_countries.fields import Country
 
 from campaign.views.cases import case_summary_for
+from lib.edge_cache import EDGE_HEADER
 from lib.http_cache import shared_cache
 from petition.forms import SignatureForm
 from petition.models import Petition, Signer
@@ -164,7 +165,7 @@ def detail(request, slug):
 
 # Harvesting: fixed page size, no sequential ids in URLs, and a rate limit per network.
 @rate_limited("signatory-list", limit_setting="SIGNATORY_LIST_RATE_LIMIT")
-@shared_cache
+@shared_cache(edge=False)
 def signatures(request, slug):
     petition = get_public_petition(slug)
     counts = petition.counts()
@@ -231,7 +232,7 @@ def countries(request, slug):
 
 
 @rate_limited("signatory-list", limit_setting="SIGNATORY_LIST_RATE_LIMIT")
-@shared_cache
+@shared_cache(edge=False)
 def organisations(request, slug):
     petition = get_public_petition(slug)
     counts = petition.counts()
@@ -261,6 +262,7 @@ def count_json(request, slug):
         data = {field: counts[field] for field in COUNT_JSON_FIELDS}
         cache.set(key, data, settings.COUNT_CACHE_SECONDS)
     response = JsonResponse(data)
+    response[EDGE_HEADER] = "1"
     patch_cache_control(
         response,
         public=True,
