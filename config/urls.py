@@ -7,6 +7,8 @@ from lib import site_files
 from lib.csrf import token_free
 from lib.media import serve_media
 
+handler500 = "lib.error_pages.server_error"
+
 admin.site.site_header = admin.site.site_title = f"{settings.SITE_NAME} moderation"
 
 urlpatterns = [
