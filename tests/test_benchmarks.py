@@ -25,6 +25,7 @@ ROWS = [
     "petition page: latency at 2,000 vs 1,000 signatures",
     "per-country breakdown: latency",
     "signatory list: page 40 vs page 1",
+    "signatory list: page 40 by its number alone vs page 1",
     "gunicorn worker memory after the run",
 ]
 
