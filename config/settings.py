@@ -328,7 +328,7 @@ COUNT_CACHE_SECONDS = env.int("COUNT_CACHE_SECONDS", default=5)
 # Public pages (lib/http_cache.py): how long nginx, a CDN and Django's cache keep them, how
 # long a stale copy may be served while a fresh one is fetched, and while the server is down.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=5)
-PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)  # Django's copy (CACHE_URL)
+PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=not DEBUG)  # copies in CACHE_URL
 PUBLIC_CACHE_STALE_SECONDS = env.int("PUBLIC_CACHE_STALE_SECONDS", default=30)
 PUBLIC_CACHE_STALE_IF_ERROR_SECONDS = env.int("PUBLIC_CACHE_STALE_IF_ERROR_SECONDS", default=86400)
 

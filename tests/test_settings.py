@@ -204,3 +204,28 @@ def test_gunicorn_error_messages_are_cleaned(gunicorn_logger, tmp_path):
     assert "Error handling request GET /confirm/…/\n" in text
     assert "Listening at: http://127.0.0.1:8000 (42)" in text  # operations keep what they need
     assert "s:abc" not in text and "198.51.100.23" not in text
+
+
+def settings_value(name, **environ):
+    """A setting as config/settings.py computes it from `environ`, in a fresh interpreter."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items() if key != name} | environ
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps(settings.{name}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env | {"DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(result.stdout)
+
+
+def test_page_copies_are_on_in_production_and_off_while_developing():
+    assert settings_value("PUBLIC_PAGE_CACHE", DEBUG="off") is True
+    assert settings_value("PUBLIC_PAGE_CACHE", DEBUG="on") is False
+    assert settings_value("PUBLIC_PAGE_CACHE", DEBUG="on", PUBLIC_PAGE_CACHE="on") is True
