@@ -316,7 +316,7 @@ def last_row_before_page(stack, slug, page, per_page=50):
     query = """
         SELECT s.uuid FROM petition_signature s JOIN petition_petition p ON p.id = s.petition_id
         WHERE p.slug = %s AND s.status IN ('confirmed', 'approved')
-        ORDER BY s.confirmed_at DESC NULLS LAST, s.id DESC OFFSET %s LIMIT 1
+        ORDER BY s.confirmed_at DESC, s.id DESC OFFSET %s LIMIT 1
     """
     with psycopg.connect(database_url(stack.database)) as connection:
         return connection.execute(query, (slug, (page - 1) * per_page - 1)).fetchone()[0]

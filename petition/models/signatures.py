@@ -357,7 +357,9 @@ class SignatureQuerySet(SignerQuerySet):
         return self.named().filter(featured=True).order_by("country", "featured_order", "full_name")
 
     def recent(self):
-        return self.counted().order_by(models.F("confirmed_at").desc(nulls_last=True), "-pk")
+        # Counted signatures are confirmed, so confirmed_at is set; plain DESC (not NULLS
+        # LAST) is what the partial indexes below can serve, on PostgreSQL and SQLite alike.
+        return self.counted().order_by("-confirmed_at", "-pk")
 
 
 class Signature(Signer):
@@ -389,12 +391,12 @@ class Signature(Signer):
         indexes = [
             models.Index(fields=["petition", "status", "-confirmed_at"]),
             models.Index(
-                F("petition"), F("confirmed_at").desc(nulls_last=True), F("id").desc(),
+                F("petition"), F("confirmed_at").desc(), F("id").desc(),
                 condition=Q(status__in=Signer.COUNTED), name="signature_counted_newest",
             ),
             models.Index(
-                F("petition"), F("country"), F("confirmed_at").desc(nulls_last=True),
-                F("id").desc(), condition=Q(status__in=Signer.COUNTED),
+                F("petition"), F("country"), F("confirmed_at").desc(), F("id").desc(),
+                condition=Q(status__in=Signer.COUNTED),
                 name="signature_counted_country",
             ),
         ]  # fmt: skip
