@@ -1,25 +1,61 @@
-"""Background work, enqueued on commit: thin wrappers around petition.actions."""
+"""Background work, enqueued on commit: thin wrappers around petition.actions.
+
+A mail server that is down or refusing for a while must not lose a confirmation email: a task
+that fails to send comes back later, with growing delays (about a day in all), and only then
+fails for good, in the task log and the error reports.
+"""
+
+import logging
+import smtplib
+from contextlib import contextmanager
+from datetime import timedelta
 
 from django.tasks import task
+from django.utils import timezone
 
 from lib import emails
 
 from . import actions, invalidation, protection
 
+logger = logging.getLogger(__name__)
+RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600)  # seconds
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
+
+@contextmanager
+def retried_if_mail_fails(this_task, args, attempt):
+    try:
+        yield
+    except MAIL_ERRORS as error:
+        backend = this_task.get_backend()
+        if attempt >= len(RETRY_DELAYS) or not backend.supports_defer:
+            raise
+        delay = RETRY_DELAYS[attempt]
+        # The error's type only: an SMTP error's text can carry the recipient's address.
+        logger.warning(
+            "Sending failed (%s); %s retried in %d s (attempt %d)",
+            type(error).__name__, this_task.name, delay, attempt + 1,
+        )  # fmt: skip
+        later = this_task.using(run_after=timezone.now() + timedelta(seconds=delay))
+        later.enqueue(*args, attempt=attempt + 1)
+
 
 @task
-def send_confirmation_request(kind, pk):
-    actions.send_confirmation_request(actions.load_signer(kind, pk))
+def send_confirmation_request(kind, pk, attempt=0):
+    with retried_if_mail_fails(send_confirmation_request, (kind, pk), attempt):
+        actions.send_confirmation_request(actions.load_signer(kind, pk))
 
 
 @task
-def send_already_signed(kind, pk, to=None):
-    actions.send_already_signed(actions.load_signer(kind, pk), to)
+def send_already_signed(kind, pk, to=None, attempt=0):
+    with retried_if_mail_fails(send_already_signed, (kind, pk, to), attempt):
+        actions.send_already_signed(actions.load_signer(kind, pk), to)
 
 
 @task
-def send_signing_alert(kind, key, count):
-    emails.send_to_staff("signing_alert", protection.alert_context(kind, key, count))
+def send_signing_alert(kind, key, count, attempt=0):
+    with retried_if_mail_fails(send_signing_alert, (kind, key, count), attempt):
+        emails.send_to_staff("signing_alert", protection.alert_context(kind, key, count))
 
 
 @task
