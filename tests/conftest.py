@@ -103,6 +103,22 @@ def make_organisation(db):
 
 
 @pytest.fixture
+def moderator(db):
+    """A volunteer in the Moderators group (tests needing a password or other rights make
+    their own)."""
+    from tests.admin_login import make_staff
+
+    return make_staff("volunteer")
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    from tests.admin_login import login_verified
+
+    return login_verified(client, moderator)
+
+
+@pytest.fixture
 def admin_client(db, admin_user):
     """pytest-django's admin_client, logged in with the second factor the admin requires."""
     from django.test import Client

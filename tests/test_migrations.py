@@ -1,4 +1,8 @@
+import os
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -15,11 +19,6 @@ def test_no_missing_migrations():
 
 def test_migrations_apply_on_sqlite_for_make_run(tmp_path):
     """`make run` uses SQLite: every migration (indexes included) must work there too."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     root = Path(__file__).resolve().parents[1]
     env = os.environ | {"DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}", "DEBUG": "on"}
     result = subprocess.run(

@@ -1,7 +1,11 @@
 """Settings read from the environment: email (MAILERS) and the gunicorn configuration."""
 
+import json
 import logging
+import os
 import runpy
+import subprocess
+import sys
 import warnings
 from datetime import timedelta
 from pathlib import Path
@@ -208,11 +212,6 @@ def test_gunicorn_error_messages_are_cleaned(gunicorn_logger, tmp_path):
 
 def settings_value(name, **environ):
     """A setting as config/settings.py computes it from `environ`, in a fresh interpreter."""
-    import json
-    import os
-    import subprocess
-    import sys
-
     env = {key: value for key, value in os.environ.items() if key != name} | environ
     code = (
         "import json, django; django.setup(); from django.conf import settings; "

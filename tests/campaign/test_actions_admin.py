@@ -34,16 +34,6 @@ def staff(username, *, contact_permission=False):
     return make_staff(username, permissions=["view_action_contact"] if contact_permission else [])
 
 
-@pytest.fixture
-def moderator(db):
-    return make_staff("volunteer")
-
-
-@pytest.fixture
-def moderator_client(client, moderator):
-    return login_verified(client, moderator)
-
-
 def run_action(client, name, actions):
     return client.post(
         CHANGELIST, {"action": name, "_selected_action": [a.pk for a in actions]}, follow=True

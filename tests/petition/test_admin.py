@@ -25,16 +25,6 @@ def staff(username, *, email_permission=False):
 
 
 @pytest.fixture
-def moderator(db):
-    return make_staff("volunteer")
-
-
-@pytest.fixture
-def moderator_client(client, moderator):
-    return login_verified(client, moderator)
-
-
-@pytest.fixture
 def coordinator_client(client, db):
     """A staff member trusted with signers' contact details."""
     login_verified(client, staff("coordinator", email_permission=True))

@@ -36,16 +36,6 @@ def staff(username, *, groups=("Moderators",), email_permission=False):
     return make_staff(username, groups=groups, permissions=permissions)
 
 
-@pytest.fixture
-def moderator(db):
-    return make_staff("volunteer")
-
-
-@pytest.fixture
-def moderator_client(client, moderator):
-    return login_verified(client, moderator)
-
-
 def conditions(petition, **fields):
     data = {
         "petition": petition.pk,

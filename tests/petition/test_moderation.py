@@ -1,19 +1,12 @@
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 
 from petition import moderation
 from petition.models import Organisation, Petition, Signature, SignatureCount, Signer
 
 Status = Signer.Status
-
-
-@pytest.fixture
-def moderator(db):
-    user = User.objects.create_user("volunteer", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 def log_messages(model, pks):

@@ -7,7 +7,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -266,13 +266,6 @@ def test_reporting_actions_is_rate_limited_per_network(client, settings):
 
 
 # The admin: superusers only ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def moderator(db):
-    user = User.objects.create_user("volunteer", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 @pytest.fixture

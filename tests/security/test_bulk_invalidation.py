@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -26,13 +25,6 @@ Status = Signer.Status
 State = Invalidation.State
 HASH = "0123456789abcdef0123456789abcdef"
 OTHER_HASH = "fedcba9876543210fedcba9876543210"
-
-
-@pytest.fixture
-def moderator(db):
-    user = User.objects.create_user("volunteer", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 def draft(petition, user=None, **conditions):
