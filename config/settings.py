@@ -322,6 +322,11 @@ PROOF_OF_WORK_MAX_AGE = env.int("PROOF_OF_WORK_MAX_AGE", default=3600)
 # The "manage my signature" link in every email (withdraw, hide name, unsubscribe, export).
 MANAGE_LINK_MAX_AGE_DAYS = env.int("MANAGE_LINK_MAX_AGE_DAYS", default=730)
 EMAILS_PER_SIGNATURE = env.int("EMAILS_PER_SIGNATURE", default=3)
+# Seconds between attempts to send an email while the mail server fails (petition/tasks.py):
+# about a day in all, then the task fails for good and is reported.
+EMAIL_RETRY_DELAYS = tuple(
+    env.list("EMAIL_RETRY_DELAYS", cast=int, default=[60, 300, 900, 3600, 10800, 21600, 43200])
+)
 # Keyed hash of IP addresses; rotate it to make old hashes unlinkable.
 IP_HASH_KEY = env.str("IP_HASH_KEY", default=SECRET_KEY)
 COUNT_CACHE_SECONDS = env.int("COUNT_CACHE_SECONDS", default=5)

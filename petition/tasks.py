@@ -10,6 +10,7 @@ import smtplib
 from contextlib import contextmanager
 from datetime import timedelta
 
+from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
@@ -18,7 +19,6 @@ from lib import emails
 from . import actions, invalidation, protection
 
 logger = logging.getLogger(__name__)
-RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600)  # seconds
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
@@ -28,9 +28,10 @@ def retried_if_mail_fails(this_task, args, attempt):
         yield
     except MAIL_ERRORS as error:
         backend = this_task.get_backend()
-        if attempt >= len(RETRY_DELAYS) or not backend.supports_defer:
+        delays = settings.EMAIL_RETRY_DELAYS
+        if attempt >= len(delays) or not backend.supports_defer:
             raise
-        delay = RETRY_DELAYS[attempt]
+        delay = delays[attempt]
         # The error's type only: an SMTP error's text can carry the recipient's address.
         logger.warning(
             "Sending failed (%s); %s retried in %d s (attempt %d)",

@@ -4,6 +4,7 @@ import smtplib
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
@@ -55,7 +56,7 @@ def test_a_mail_server_that_is_down_loses_no_confirmation_email(
     retry = DBTaskResult.objects.get(status="READY")
     assert retry.args_kwargs["kwargs"] == {"attempt": 1}
     wait = retry.run_after - timezone.now()
-    assert timedelta(seconds=50) < wait <= timedelta(seconds=tasks.RETRY_DELAYS[0])
+    assert timedelta(seconds=50) < wait <= timedelta(seconds=settings.EMAIL_RETRY_DELAYS[0])
     assert "Sending failed (SMTPServerDisconnected" in caplog.text
     assert petition.signatures.get().email not in caplog.text
 
@@ -76,5 +77,5 @@ def test_after_the_last_retry_the_failure_is_final(petition, make_signature, mon
     signature = make_signature(petition, status=Signature.Status.PENDING)
     with pytest.raises(smtplib.SMTPServerDisconnected):
         tasks.send_confirmation_request.call(
-            "signature", signature.pk, attempt=len(tasks.RETRY_DELAYS)
+            "signature", signature.pk, attempt=len(settings.EMAIL_RETRY_DELAYS)
         )
