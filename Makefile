@@ -17,7 +17,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) DEBUG=off SECRET_KEY=test-secret-k
 	CACHE_URL=locmemcache://tests \
 	EMAIL_URL=consolemail:// SITE_URL=http://testserver
 
-.PHONY: install run demo test bench lint fmt messages clean
+.PHONY: install run demo test bench reliability lint fmt messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ test: $(STAMP)
 bench: $(STAMP)
 	@command -v wrk >/dev/null || (apt-get install -y -qq wrk >/dev/null 2>&1 || sudo apt-get install -y -qq wrk)
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+# make reliability: faults injected under load (PostgreSQL restart, Redis stop, gunicorn
+# HUP/TERM, mail server down) and the backup drill, on a private PostgreSQL, Redis and SMTP.
+# The load comes from Python threads, which check each answer, so wrk is not needed.
+reliability: $(STAMP)
+	$(BIN)/python -m benchmarks.reliability $(RELIABILITY_ARGS)
 
 messages: $(STAMP)
 	$(RUN_ENV) $(BIN)/python manage.py makemessages --all --ignore=.venv --ignore=tests

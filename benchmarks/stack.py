@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -56,6 +57,13 @@ class Load:
 
     def count(self, *prefixes):
         return sum(n for status, n in self.statuses.items() if status.startswith(prefixes))
+
+
+def without_test_settings(environ):
+    """The environment for a run started from the test suite: without the suite's own
+    settings (its database, cache, tasks, email), since the run builds its own stack."""
+    test_settings = ("DJANGO_", "DATABASE_URL", "CACHE_URL", "TASKS_", "EMAIL_")
+    return {key: value for key, value in environ.items() if not key.startswith(test_settings)}
 
 
 def database_url(name):
@@ -116,20 +124,27 @@ def wait_for_port(port, timeout=30):
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
+def log_file(path):
+    """Where a server's stderr goes: nowhere by default; appended to `path` when the
+    reliability runs need the tracebacks behind a 500."""
+    return nullcontext(subprocess.DEVNULL) if path is None else open(path, "ab")  # noqa: SIM115
+
+
 class Server:
     """gunicorn with the project's gunicorn.conf.py, started and stopped around a block."""
 
-    def __init__(self, wsgi, env, port):
-        self.wsgi, self.env, self.port = wsgi, env, port
+    def __init__(self, wsgi, env, port, log=None):
+        self.wsgi, self.env, self.port, self.log = wsgi, env, port, log
 
     def __enter__(self):
-        self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "--config", "gunicorn.conf.py", self.wsgi],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        with log_file(self.log) as stderr:
+            self.process = subprocess.Popen(
+                [PYTHON, "-m", "gunicorn", "--config", "gunicorn.conf.py", self.wsgi],
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
         wait_for_port(self.port)
         return self
 
@@ -152,17 +167,18 @@ class Server:
 class Worker:
     """The task worker (django-tasks-db), as in production."""
 
-    def __init__(self, env):
-        self.env = env
+    def __init__(self, env, log=None):
+        self.env, self.log = env, log
 
     def __enter__(self):
-        self.process = subprocess.Popen(
-            [PYTHON, "manage.py", "db_worker", "--no-reload"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        with log_file(self.log) as stderr:
+            self.process = subprocess.Popen(
+                [PYTHON, "manage.py", "db_worker", "--no-reload"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
         return self
 
     def __exit__(self, *exc):

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from benchmarks.stack import without_test_settings
+
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = [
     "sign: signatures/s",
@@ -47,11 +49,7 @@ def database_server_url():
 @pytest.mark.skipif(not redis_is_up(), reason="no Redis on 127.0.0.1:6379 (.ci/run starts it)")
 def test_the_benchmark_suite_runs_end_to_end(tmp_path):
     output = tmp_path / "bench.json"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL", "TASKS_", "EMAIL_URL"))
-    } | {"BENCH_DATABASE_URL": database_server_url()}
+    env = without_test_settings(os.environ) | {"BENCH_DATABASE_URL": database_server_url()}
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", "--quick", "--signatures", "2000",
          "--seconds", "1", "--sign-seconds", "1", "--output", str(output)],
