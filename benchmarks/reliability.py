@@ -305,7 +305,7 @@ def wait_for_emails(run, timeout):
 
 def abandoned_signers(run):
     """Signers whose email task is still RUNNING long after it started: the worker running
-    it exited (db_worker does on a lost connection) and nothing ever runs it again."""
+    it died (django-tasks-db's own db_worker did, on a lost connection) and nothing ran it again."""
     rows = run.query(
         "SELECT s.email FROM django_tasks_database_dbtaskresult t JOIN petition_signature s"
         " ON s.id = (t.args_kwargs -> 'args' ->> 1)::bigint"

@@ -173,7 +173,7 @@ class Worker:
     def __enter__(self):
         with log_file(self.log) as stderr:
             self.process = subprocess.Popen(
-                [PYTHON, "manage.py", "db_worker", "--no-reload"],
+                [PYTHON, "manage.py", "worker"],
                 cwd=ROOT,
                 env=self.env,
                 stdout=subprocess.DEVNULL,

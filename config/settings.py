@@ -133,7 +133,7 @@ MAILERS = {"default": _mailer_from_url(env.str("EMAIL_URL", default="consolemail
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Chorus <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work: django-tasks-db in production (run `manage.py db_worker`);
+# Background work: django-tasks-db in production (run `manage.py worker`);
 # TASKS_BACKEND=immediate runs tasks inline (tests, `make run`).
 TASKS = {
     "default": {

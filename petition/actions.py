@@ -58,9 +58,9 @@ def _store_signer(petition, signer, form, *, ip):
     try:
         with transaction.atomic():
             signer.save()
+            _enqueue_with_signer("send_confirmation_request", kind, signer.pk)
     except IntegrityError:
         return _signed_again(kind, petition, signer)
-    _enqueue_on_commit("send_confirmation_request", kind, signer.pk)
     return signer
 
 
@@ -82,6 +82,21 @@ def _signed_again(kind, petition, attempt):
     else:
         _enqueue_on_commit("send_already_signed", kind, existing.pk)
     return existing
+
+
+def _enqueue_with_signer(task_name, *args):
+    """Inside the transaction that stores a signer. The database task backend stores the task
+    in that same transaction: one commit instead of two, and the email exists if and only if
+    the signature does. Any other backend is handed the task once the signer is committed."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    from . import tasks
+
+    task = getattr(tasks, task_name)
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args))
 
 
 def _enqueue_on_commit(task_name, *args):

@@ -5,6 +5,8 @@ from django.utils import translation
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from lib.widgets import LongSelect
+
 from .models import Organisation, Signature
 from .protection import SigningChecksMixin
 
@@ -46,8 +48,10 @@ _country_choices = {}
 def country_choices(field):
     language = translation.get_language()
     if language not in _country_choices:
+        # Names as plain strings: a lazy one is translated again at each use.
         _country_choices[language] = PreparedChoices(
-            [("", _("Choose your country"))] + [choice for choice in field.choices if choice[0]]
+            [("", str(_("Choose your country")))]
+            + [(code, str(name)) for code, name in field.choices if code]
         )
     return _country_choices[language]
 
@@ -94,7 +98,7 @@ class SignatureForm(SigningChecksMixin, TextChecksMixin, forms.ModelForm):
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
-            "country": forms.Select(attrs={"autocomplete": "country"}),
+            "country": LongSelect(attrs={"autocomplete": "country"}),
             "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
             "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
             "role": forms.TextInput(attrs={"autocomplete": "organization-title"}),
@@ -139,7 +143,10 @@ class OrganisationForm(SigningChecksMixin, TextChecksMixin, forms.ModelForm):
             "email": _("Private: we send the confirmation link here."),
             "statement": _("Optional: a short statement of solidarity, shown publicly."),
         }
-        widgets = {"statement": forms.Textarea(attrs={"rows": 3, "maxlength": 1000})}
+        widgets = {
+            "country": LongSelect(),
+            "statement": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+        }
 
     def clean_website(self):
         url = self.cleaned_data["website"]

@@ -5,7 +5,7 @@ A signature that trips a check is not refused: `assess` only says it is suspecte
 sees and gets the same email; the signature never counts until a moderator releases it. A
 refusal would tell a flooder which of his tricks work.
 
-Counters live in the Django cache (`cache.add` then `cache.incr`, atomic in locmem and Redis),
+Counters live in the Django cache (lib/counters.py: one round trip to Redis per signature),
 keyed on the keyed hash of the network (lib.ip.ip_hash: IPv6 by /64), never on a raw address.
 
 Rules (BlockRule): a matching block rule flags the signature. A network or address allow rule
@@ -32,10 +32,11 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from lib.counters import count_hits
 from lib.email_address import email_domain
 from lib.ip import client_ip, ip_hash
 
-from .models import BlockRule, Protection, Signer, UsedChallenge
+from .models import BlockRule, Signer, UsedChallenge, protection_and_rules
 
 # Why a signature is suspected: short codes stored on the signer, labels for the moderators.
 REASONS = {
@@ -111,44 +112,44 @@ class SigningChecksMixin(forms.Form):
 # --- The verdict -------------------------------------------------------------------------------
 
 
-def _count(key, timeout):
-    """Increment a cache counter that expires `timeout` seconds after its first hit."""
-    cache.add(key, 0, timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout)
-        return 1
-
-
 def assess(petition, *, ip, email, form=None):
     """Is this signature suspected? Counts it against the limits and may send an alert."""
-    protection = Protection.current()
+    protection, rules = protection_and_rules()
     verdict = Verdict()
     network = ip_hash(ip) or "unknown"
     domain = email_domain(email)
 
-    rules = [rule for rule in BlockRule.objects.cached() if rule.matches(ip, email)]
+    rules = [rule for rule in rules if rule.matches(ip, email)]
     if any(rule.effect == BlockRule.Effect.BLOCK for rule in rules):
         verdict.flag("blocked")
     allowed = {rule.kind for rule in rules if rule.effect == BlockRule.Effect.ALLOW}
     rate_limited = not allowed & {BlockRule.Kind.NETWORK, BlockRule.Kind.ADDRESS}
 
+    # Every counter this signature moves, in one round trip to the cache.
+    burst_key = f"protection:burst:{petition.pk}:{network}"
+    sustained_key = f"protection:sustained:{petition.pk}:{network}"
+    watched = {}  # kind -> (key, alert threshold)
+    windows = {}
     if rate_limited:
-        burst = _count(f"protection:burst:{petition.pk}:{network}", 60)
-        sustained = _count(f"protection:sustained:{petition.pk}:{network}", 3600)
-        if burst > protection.burst_limit:
+        windows |= {burst_key: 60, sustained_key: 3600}
+        watched["network"] = (network, protection.network_alert)
+    if BlockRule.Kind.DOMAIN not in allowed and domain:
+        watched["domain"] = (domain, protection.domain_alert)
+    for kind, (key, _threshold) in watched.items():
+        windows[_alert_count_key(kind, key)] = ALERT_WINDOW
+    counts = count_hits(windows)
+
+    if rate_limited:
+        if counts[burst_key] > protection.burst_limit:
             verdict.flag("burst")
-        elif sustained > protection.sustained_limit:
+        elif counts[sustained_key] > protection.sustained_limit:
             verdict.flag("sustained")
 
     if form is not None and isinstance(form, SigningChecksMixin):
         _check_form(form, protection, verdict)
 
-    if rate_limited:
-        _watch("network", network, protection.network_alert)
-    if BlockRule.Kind.DOMAIN not in allowed and domain:
-        _watch("domain", domain, protection.domain_alert)
+    for kind, (key, threshold) in watched.items():
+        _alert_once(kind, key, counts[_alert_count_key(kind, key)], threshold)
     return verdict
 
 
@@ -167,12 +168,18 @@ def _check_form(form, protection, verdict):
 # --- Alerts --------------------------------------------------------------------------------
 
 
-def _watch(kind, key, threshold):
-    """Count per key per hour; when a count first reaches the threshold, alert the staff once."""
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    count = _count(f"protection:alert-count:{kind}:{digest}", ALERT_WINDOW)
+def _digest(key):
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _alert_count_key(kind, key):
+    return f"protection:alert-count:{kind}:{_digest(key)}"
+
+
+def _alert_once(kind, key, count, threshold):
+    """Counted per key per hour: when a count first reaches the threshold, alert the staff."""
     first = threshold and count >= threshold
-    if first and cache.add(f"protection:alerted:{kind}:{digest}", 1, ALERT_WINDOW):
+    if first and cache.add(f"protection:alerted:{kind}:{_digest(key)}", 1, ALERT_WINDOW):
         from . import tasks
 
         transaction.on_commit(lambda: tasks.send_signing_alert.enqueue(kind, key, count))
@@ -318,7 +325,7 @@ def rate_limited(scope, *, limit_setting, window=60, methods=None):
                 network = ip_hash(client_ip(request)) or "unknown"
                 bucket = int(time.time()) // window
                 key = f"protection:rate:{scope}:{network}:{bucket}"
-                if _count(key, window) > getattr(settings, limit_setting):
+                if count_hits({key: window})[key] > getattr(settings, limit_setting):
                     return too_many_requests(request, window - int(time.time()) % window)
             return view(request, *args, **kwargs)
 

@@ -27,14 +27,6 @@ SCENARIOS = [
     "every acknowledged signer got the confirmation email",
     "backup",
 ]
-# Rows that fail when a known bug shows (not on every run: it depends on timing). The test
-# is then an expected failure naming the bug, and every other row must still pass.
-KNOWN_BUGS = {
-    "postgres restart: confirmation emails lost with an abandoned task": (
-        "db_worker exits when PostgreSQL restarts under it, leaving the email task it was "
-        "running in RUNNING for ever: that signer's confirmation email is never sent"
-    ),
-}
 
 
 @pytest.mark.skipif(not postgres_bin(), reason="PostgreSQL's server binaries (initdb) missing")
@@ -51,9 +43,6 @@ def test_every_fault_is_survived(tmp_path):
     rows = json.loads(output.read_text())["rows"]
     for scenario in SCENARIOS:
         assert any(row["name"].startswith(scenario) for row in rows), scenario
-    failed = {row["name"]: row for row in rows if row["passed"] is False}
-    unexpected = {name: row for name, row in failed.items() if name not in KNOWN_BUGS}
-    assert not unexpected, log
-    if failed:
-        pytest.xfail("; ".join(KNOWN_BUGS[name] for name in failed))
+    failed = [row["name"] for row in rows if row["passed"] is False]
+    assert not failed, log
     assert result.returncode == 0, log

@@ -121,7 +121,14 @@ def test_sending_mail_raises_no_deprecation_warning(mailoutbox):
 def gunicorn_config(monkeypatch, **environ):
     # The environment of the test only, not a developer's .env file.
     monkeypatch.setattr("environ.Env.read_env", lambda *args, **kwargs: None)
-    for name in ("BIND", "PORT", "WEB_CONCURRENCY", "WEB_THREADS", "FORWARDED_ALLOW_IPS"):
+    for name in (
+        "BIND",
+        "PORT",
+        "WEB_CONCURRENCY",
+        "WEB_THREADS",
+        "FORWARDED_ALLOW_IPS",
+        "MAX_REQUESTS",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
@@ -138,7 +145,7 @@ def test_gunicorn_defaults(monkeypatch):
     assert 3 <= cfg.workers <= 12
     assert cfg.threads == 2
     assert cfg.preload_app is True
-    assert cfg.max_requests > 0 and 0 < cfg.max_requests_jitter < cfg.max_requests
+    assert (cfg.max_requests, cfg.max_requests_jitter) == (0, 0)  # workers are not recycled
     assert cfg.forwarded_allow_ips == ["127.0.0.1", "::1"]
     assert cfg.accesslog == "-"
 
@@ -146,6 +153,8 @@ def test_gunicorn_defaults(monkeypatch):
 def test_gunicorn_reads_the_environment(monkeypatch):
     cfg = gunicorn_config(monkeypatch, PORT="5000", WEB_CONCURRENCY="3", WEB_THREADS="4")
     assert (cfg.bind, cfg.workers, cfg.threads) == (["0.0.0.0:5000"], 3, 4)
+    cfg = gunicorn_config(monkeypatch, MAX_REQUESTS="5000")
+    assert (cfg.max_requests, cfg.max_requests_jitter) == (5000, 500)
     cfg = gunicorn_config(
         monkeypatch, PORT="5000", BIND="unix:/run/chorus.sock", FORWARDED_ALLOW_IPS="10.0.0.2"
     )

@@ -1,5 +1,5 @@
 from .invalidation import InvalidatedSignature, Invalidation
-from .protection import BlockRule, Protection, UsedChallenge
+from .protection import BlockRule, Protection, UsedChallenge, protection_and_rules
 from .signatures import (
     COUNTER_SHARDS,
     Organisation,
@@ -23,4 +23,5 @@ __all__ = [
     "Signer",
     "UsedChallenge",
     "forget_in_admin_log",
+    "protection_and_rules",
 ]

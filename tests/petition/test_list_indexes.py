@@ -31,3 +31,15 @@ def test_one_countrys_signatures_come_from_their_own_index(petition, make_signat
     explained = plan(public_signatures(petition).recent().filter(country="FR")[50:100])
     assert "signature_counted_country" in explained
     assert "Sort" not in explained
+
+
+def test_the_task_worker_finds_its_next_email_through_one_index():
+    from django_tasks_db.models import DBTaskResult
+
+    # The worker's own query (django_tasks_db's db_worker), before the task table is analysed.
+    next_task = DBTaskResult.objects.ready().filter(
+        backend_name="default", queue_name__in=["default"]
+    )[:1]
+    explained = plan(next_task)
+    assert "petition_task_queue_next" in explained
+    assert "Sort" not in explained

@@ -8,10 +8,11 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from petition import tasks
+from petition import actions, tasks
 from petition.models import Signature
 
 from .test_signing import sign
@@ -35,6 +36,33 @@ def test_signing_enqueues_the_email_and_the_worker_sends_it(client, petition, da
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1
     assert len(mail.outbox) == 1
     assert "/confirm/" in mail.outbox[0].body
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_email_task_is_stored_with_the_signature_or_not_at_all(client, petition, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert sign(client, petition).status_code == 302
+    signature = Signature.objects.get()
+    task = DBTaskResult.objects.get()
+    assert task.args_kwargs["args"] == ["signature", signature.pk]
+
+    # Written in the signer's own transaction (one commit), so gone if that one fails.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        actions._enqueue_with_signer("send_confirmation_request", "signature", signature.pk)
+        assert DBTaskResult.objects.count() == 2
+        raise RuntimeError
+    assert DBTaskResult.objects.count() == 1
+
+    # Any other backend is handed the task only once the signer is committed.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    with pytest.raises(RuntimeError), transaction.atomic():
+        actions._enqueue_with_signer("send_confirmation_request", "signature", signature.pk)
+        raise RuntimeError
+    assert mail.outbox == []
+    with transaction.atomic():
+        actions._enqueue_with_signer("send_confirmation_request", "signature", signature.pk)
+        assert mail.outbox == []
+    assert len(mail.outbox) == 1
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
