@@ -177,9 +177,11 @@ def _alert_count_key(kind, key):
 
 
 def _alert_once(kind, key, count, threshold):
-    """Counted per key per hour: when a count first reaches the threshold, alert the staff."""
-    first = threshold and count >= threshold
-    if first and cache.add(f"protection:alerted:{kind}:{_digest(key)}", 1, ALERT_WINDOW):
+    """Counted per key per hour: when a count first reaches the threshold, alert the staff.
+    Asked at the threshold and its multiples only, not at every signature past it (a busy
+    domain passes it at every surge); the multiples catch an alert lost with the cache."""
+    due = threshold and count >= threshold and count % threshold == 0
+    if due and cache.add(f"protection:alerted:{kind}:{_digest(key)}", 1, ALERT_WINDOW):
         from . import tasks
 
         transaction.on_commit(lambda: tasks.send_signing_alert.enqueue(kind, key, count))

@@ -11,13 +11,20 @@ from lib.ip import client_ip
 
 from .. import actions, protection
 from ..forms import OrganisationForm, SignatureForm
-from ..models import Petition, Signer
+from ..models import Petition, Protection, Signer
 
 PERSONAL_FIELDS = ("full_name", "email", "city", "organisation", "role", "comment", "contact_name")
 
 
 def _open_petition(slug):
-    return get_object_or_404(Petition.objects.public().with_protection(), slug=slug)
+    """The petition and the site-wide switches, as PetitionQuerySet.with_protection gives
+    them, but the switches from the cached protection row: its two subqueries made the
+    petition's query cost more than the signature's insert, on the busiest write."""
+    petition = get_object_or_404(Petition.objects.public(), slug=slug)
+    protection = Protection.current()
+    petition.signing_paused = protection.signing_paused
+    petition.under_attack = protection.under_attack
+    return petition
 
 
 # The form is on the petition page, which shared caches keep: no token (lib/csrf.py).
