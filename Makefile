@@ -45,9 +45,12 @@ test: $(STAMP)
 	mkdir -p var/static
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# make bench: Chorus vs plain Django under gunicorn + PostgreSQL + Redis, load from wrk.
+# make bench: Chorus vs plain Django under gunicorn + PostgreSQL + Redis, load from wrk;
+# then two gunicorn instances behind nginx (benchmarks/scale_out.py). Debian's nginx lives in
+# /usr/sbin; the benchmark runs its own, unprivileged, on 127.0.0.1 (not the system service).
 bench: $(STAMP)
 	@command -v wrk >/dev/null || (apt-get install -y -qq wrk >/dev/null 2>&1 || sudo apt-get install -y -qq wrk)
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get install -y -qq nginx >/dev/null 2>&1 || sudo apt-get install -y -qq nginx)
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 # make reliability: faults injected under load (PostgreSQL restart, Redis stop, gunicorn

@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
+from benchmarks.scale_out import nginx_binary, scale_out
 from benchmarks.stack import (
     FULL,
     PYTHON,
@@ -144,6 +145,8 @@ def main():
     samples = 40 if options.quick else 200  # sequential requests per latency ratio
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk (make bench installs it)")
+    if not nginx_binary():
+        sys.exit("nginx is missing: apt-get install nginx (make bench installs it)")
 
     run_id = secrets.token_hex(3)
     out_dir = ROOT / "var" / "bench"
@@ -266,6 +269,11 @@ def main():
             "gunicorn worker memory after the run (largest)", max(sizes), "MB",
             floor=lambda mb: mb <= 150, note=" ".join(f"{size:.0f}" for size in sizes),
         )  # fmt: skip
+
+    # Two instances behind nginx: spread, exact counts, shared rate limits.
+    scale_out(
+        report, quick=options.quick, run_id=run_id, seconds=sign_seconds, connections=connections
+    )
 
     result_file = options.output or out_dir / f"{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
     result_file.write_text(json.dumps(vars(report), indent=2, default=str))
