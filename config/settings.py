@@ -327,6 +327,9 @@ EMAILS_PER_SIGNATURE = env.int("EMAILS_PER_SIGNATURE", default=3)
 EMAIL_RETRY_DELAYS = tuple(
     env.list("EMAIL_RETRY_DELAYS", cast=int, default=[60, 300, 900, 3600, 10800, 21600, 43200])
 )
+# The task worker's niceness (manage.py worker): when the CPUs are saturated, signing goes
+# first and the emails follow once the surge eases; an idle CPU still goes to the worker.
+TASK_WORKER_NICENESS = env.int("TASK_WORKER_NICENESS", default=10)
 # Keyed hash of IP addresses; rotate it to make old hashes unlinkable.
 IP_HASH_KEY = env.str("IP_HASH_KEY", default=SECRET_KEY)
 COUNT_CACHE_SECONDS = env.int("COUNT_CACHE_SECONDS", default=5)

@@ -135,9 +135,9 @@ class SignerQuerySet(models.QuerySet):
     def awaiting_moderation(self):
         return self.filter(status=Signer.Status.CONFIRMED)
 
-    def change_status(self, status, *, moderated=True):
+    def change_status(self, status, *, moderated=True, now=None):
         """Move the selected rows to `status`, keeping the counters exact; returns the pks moved."""
-        now = timezone.now()
+        now = now or timezone.now()
         with transaction.atomic():
             rows = list(
                 self.select_for_update()
@@ -301,17 +301,21 @@ class Signer(models.Model):
 
     def confirm(self):
         """Confirm from the emailed link. Idempotent and safe against double clicks."""
+        now = timezone.now()
         moved = (
             type(self)
             .objects.filter(pk=self.pk, status=self.Status.PENDING)
-            .change_status(self.Status.CONFIRMED, moderated=False)
+            .change_status(self.Status.CONFIRMED, moderated=False, now=now)
         )
-        if not moved and self.status == self.Status.SUSPECTED:
+        if moved:  # what the row now holds: no need to read it back
+            self.status, self.confirmed_at = self.Status.CONFIRMED, now
+            return True
+        if self.status == self.Status.SUSPECTED:
             # Recorded, but it stays suspected (never counted) until a moderator releases it.
             moved = (
                 type(self)
                 .objects.filter(pk=self.pk, status=self.Status.SUSPECTED, confirmed_at=None)
-                .update(confirmed_at=timezone.now())
+                .update(confirmed_at=now)
             )
         self.refresh_from_db(fields=["status", "confirmed_at"])
         return bool(moved)

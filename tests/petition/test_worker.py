@@ -18,8 +18,11 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(autouse=True)
-def database_tasks(settings):
+def database_tasks(settings, monkeypatch):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    niced = []
+    monkeypatch.setattr("os.nice", niced.append)  # not the test process's own priority
+    return niced
 
 
 def run_worker():
@@ -90,3 +93,11 @@ def test_tasks_abandoned_by_a_dead_worker_are_run_again(client, petition):
     abandoned.refresh_from_db()
     recent.refresh_from_db()
     assert (abandoned.status, recent.status) == ("SUCCESSFUL", "RUNNING")
+
+
+def test_the_worker_runs_below_the_web_workers(database_tasks, settings):
+    run_worker()
+    assert database_tasks == [10]  # TASK_WORKER_NICENESS's default
+    settings.TASK_WORKER_NICENESS = 0
+    run_worker()
+    assert database_tasks == [10]

@@ -1,3 +1,6 @@
+import os
+
+from django.conf import settings
 from django.core.management.base import CommandError
 from django_tasks_db.management.commands import db_worker
 
@@ -26,4 +29,7 @@ class Command(db_worker.Command):
             **{name: options[name] for name in WORKER_OPTIONS},
         )
         worker.configure_signals()
+        # Below the web workers: at saturation a signature comes before its email.
+        if settings.TASK_WORKER_NICENESS > 0:
+            os.nice(settings.TASK_WORKER_NICENESS)
         worker.run()
