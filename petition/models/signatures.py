@@ -135,15 +135,22 @@ class SignerQuerySet(models.QuerySet):
     def awaiting_moderation(self):
         return self.filter(status=Signer.Status.CONFIRMED)
 
-    def change_status(self, status, *, moderated=True, now=None):
-        """Move the selected rows to `status`, keeping the counters exact; returns the pks moved."""
+    def change_status(self, status, *, moderated=True, now=None, only_from=None):
+        """Move the selected rows to `status`, keeping the counters exact; returns the pks moved.
+
+        `only_from`: move only the rows now in that status, checked on the locked rows rather
+        than in the query. A status condition in the query made PostgreSQL walk the status
+        index, whose statistics lag behind a surge of new signatures: 7 ms per confirmation
+        at 70,000 pending, against 0.05 ms by primary key."""
         now = now or timezone.now()
         with transaction.atomic():
-            rows = list(
-                self.select_for_update()
-                .exclude(status=status)
+            rows = [
+                row
+                for row in self.select_for_update()
+                .order_by("pk")  # every transaction locks in the same order: no deadlock
                 .values_list("pk", "petition_id", "country", "status")
-            )
+                if row[3] != status and only_from in (None, row[3])
+            ]
             if not rows:
                 return []
             changes = {"status": status}
@@ -304,8 +311,10 @@ class Signer(models.Model):
         now = timezone.now()
         moved = (
             type(self)
-            .objects.filter(pk=self.pk, status=self.Status.PENDING)
-            .change_status(self.Status.CONFIRMED, moderated=False, now=now)
+            .objects.filter(pk=self.pk)
+            .change_status(
+                self.Status.CONFIRMED, moderated=False, now=now, only_from=self.Status.PENDING
+            )
         )
         if moved:  # what the row now holds: no need to read it back
             self.status, self.confirmed_at = self.Status.CONFIRMED, now
