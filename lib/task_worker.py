@@ -32,6 +32,8 @@ CONNECTION_ERRORS = (OperationalError, InterfaceError)
 ABANDONED_AFTER = timedelta(minutes=10)
 ABANDONED_CHECK_SECONDS = 300
 DATABASE_WAIT_SECONDS = 1
+# Runs of a task that failed on a database error before it is left failed.
+MAX_ATTEMPTS = 5
 
 
 def requeue(queryset):
@@ -86,7 +88,10 @@ class Worker(db_worker.Worker):
         self._requeue_abandoned_now_and_then()
 
     def _failed_on_the_database(self, db_task_result):
-        if db_task_result.status != TaskResultStatus.FAILED:
+        # A task that fails so on every attempt is a bug, not an outage: it stays failed.
+        if db_task_result.status != TaskResultStatus.FAILED or (
+            len(db_task_result.worker_ids) >= MAX_ATTEMPTS
+        ):
             return False
         path = db_task_result.exception_class_path
         return path.rsplit(".", 1)[-1] in {error.__name__ for error in CONNECTION_ERRORS}

@@ -53,6 +53,20 @@ def test_an_email_task_that_lost_its_connection_is_run_again(client, petition, m
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
 
+def test_a_task_that_always_fails_on_the_database_is_left_failed(client, petition, monkeypatch):
+    assert sign(client, petition).status_code == 302
+    calls = []
+
+    def broken(signer):
+        calls.append(signer)
+        raise OperationalError("canceling statement due to statement timeout")
+
+    monkeypatch.setattr(actions, "send_confirmation_request", broken)
+    run_worker()
+    assert len(calls) == task_worker.MAX_ATTEMPTS
+    assert DBTaskResult.objects.get().status == "FAILED"
+
+
 def test_a_failure_that_could_not_be_recorded_is_not_left_running(client, petition, monkeypatch):
     """What db_worker does when PostgreSQL restarts under a task: the task fails, and so does
     recording its failure. db_worker exited, leaving the task RUNNING for ever."""
