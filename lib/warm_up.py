@@ -1,8 +1,8 @@
 """Load in gunicorn's master, before it forks the workers, what Django would otherwise load
 on each worker's first requests: the view modules behind the URLs, the compiled templates
 and every language's translations. Workers then start warm, and so do the workers that
-replace them (MAX_REQUESTS): a cold one took seconds of its first requests to compile
-templates and import modules, the tail of the public pages' latency.
+replace them (a reload, a crash, MAX_REQUESTS if set): a cold one took seconds of its first
+requests to compile templates and import modules, the tail of the public pages' latency.
 
 Nothing here opens a database or cache connection: connections must not cross the fork.
 """

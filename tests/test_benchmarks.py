@@ -2,20 +2,14 @@
 row, and prints every row. Floors are for the full run on a quiet machine (make bench);
 here only correctness counts: every acknowledged signature stored, no 5xx."""
 
-import json
-import os
 import shutil
 import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from benchmarks.stack import without_test_settings
+from tests.smoke import run_benchmark
 
-ROOT = Path(__file__).resolve().parents[1]
 ROWS = [
     "sign: signatures/s",
     "sign: every acknowledged signature stored, zero 5xx",
@@ -48,18 +42,15 @@ def database_server_url():
 @pytest.mark.skipif(not shutil.which("wrk"), reason="wrk is missing (.ci/run installs it)")
 @pytest.mark.skipif(not redis_is_up(), reason="no Redis on 127.0.0.1:6379 (.ci/run starts it)")
 def test_the_benchmark_suite_runs_end_to_end(tmp_path):
-    output = tmp_path / "bench.json"
-    env = without_test_settings(os.environ) | {"BENCH_DATABASE_URL": database_server_url()}
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--quick", "--signatures", "2000",
-         "--seconds", "1", "--sign-seconds", "1", "--output", str(output),
-         "--no-scale-out"],  # tests/test_scale_out.py runs that part
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    result, report, log = run_benchmark(
+        "benchmarks.run", "--quick", "--signatures", "2000", "--seconds", "1",
+        "--sign-seconds", "1", "--no-scale-out",  # tests/test_scale_out.py runs that part
+        output=tmp_path / "bench.json", timeout=300,
+        env={"BENCH_DATABASE_URL": database_server_url()},
     )  # fmt: skip
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.returncode == 0, log
     for row in ROWS:
         assert row in result.stdout, row
-    report = json.loads(output.read_text())
     rows = {row["name"]: row for row in report["rows"]}
     stored = rows["sign: every acknowledged signature stored, zero 5xx"]
     assert stored["passed"] is True, stored

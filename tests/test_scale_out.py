@@ -3,20 +3,14 @@ small petition, a few seconds of signing. Its rows check correctness, not speed 
 spread over both, every signature stored and counted exactly, a rate limit shared by both),
 so every one of them must pass."""
 
-import json
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from benchmarks.scale_out import nginx_binary
-from benchmarks.stack import without_test_settings
+from tests.smoke import run_benchmark
 from tests.test_benchmarks import database_server_url, redis_is_up
 
-ROOT = Path(__file__).resolve().parents[1]
 CHECKS = [
     "scale-out: load spread over both instances",
     "scale-out: every acknowledged signature stored, zero 5xx",
@@ -29,16 +23,13 @@ CHECKS = [
 @pytest.mark.skipif(not shutil.which("wrk"), reason="wrk is missing (.ci/run installs it)")
 @pytest.mark.skipif(not redis_is_up(), reason="no Redis on 127.0.0.1:6379 (.ci/run starts it)")
 def test_two_instances_behind_nginx_share_counts_and_limits(tmp_path):
-    output = tmp_path / "scale-out.json"
-    env = without_test_settings(os.environ) | {"BENCH_DATABASE_URL": database_server_url()}
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.scale_out", "--quick", "--seconds", "2",
-         "--output", str(output)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
+    result, report, log = run_benchmark(
+        "benchmarks.scale_out", "--quick", "--seconds", "2",
+        output=tmp_path / "scale-out.json", timeout=180,
+        env={"BENCH_DATABASE_URL": database_server_url()},
     )  # fmt: skip
-    log = result.stdout[-3000:] + result.stderr[-3000:]
-    assert output.exists(), log
-    rows = {row["name"]: row for row in json.loads(output.read_text())["rows"]}
+    assert report is not None, log
+    rows = {row["name"]: row for row in report["rows"]}
     assert rows["scale-out: signatures/s through nginx over two instances"]["value"] > 0, log
     for name in CHECKS:
         assert rows[name]["passed"] is True, (rows[name], log)

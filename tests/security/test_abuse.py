@@ -12,6 +12,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -263,6 +264,29 @@ def test_one_alert_per_email_domain_per_hour(
     alerts = [message for message in mail.outbox if "Alert" in message.subject]
     assert len(alerts) == 2  # one email to each of the two staff addresses
     assert "busy.example" in alerts[0].subject
+
+
+def test_an_alert_lost_with_the_cache_is_sent_at_the_next_multiple(
+    client, petition, protected, staff_to_alert, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The "alerted" mark is asked for at the threshold and its multiples only; if the cache
+    could not store it (Redis down: `add` says no), the next multiple alerts."""
+    set_protection(domain_alert=2)
+    real_add, refused = cache.add, []
+
+    def add(key, *args, **kwargs):
+        if "alerted" in key and not refused:
+            refused.append(key)
+            return False
+        return real_add(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "add", add)
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(4):
+            sign(client, petition, ip=f"198.51.100.{n}", email=f"s{n}@busy.example")
+    alerts = [message for message in mail.outbox if "Alert" in message.subject]
+    assert len(refused) == 1
+    assert len(alerts) == 2 and "4 signatures" in alerts[0].subject
 
 
 def test_a_domain_allow_rule_silences_its_alert(
