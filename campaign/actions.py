@@ -5,20 +5,19 @@ the admin stay thin. Storing is all or nothing: if anything fails, no action, no
 and no file remains.
 """
 
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from lib.ip import ip_hash
+from lib.moderation import APPROVED_MESSAGE, REJECTED_MESSAGE, Outcome, log_change, selected
 
 from .models import Action, Photo
 
 # What the moderation log says for each status a moderator may set.
 STATUS_MESSAGES = {
-    Action.Status.APPROVED: _("Approved"),
-    Action.Status.REJECTED: _("Rejected"),
+    Action.Status.APPROVED: APPROVED_MESSAGE,
+    Action.Status.REJECTED: REJECTED_MESSAGE,
 }
 
 # The only columns public pages load: never contact_email or ip_hash.
@@ -104,18 +103,16 @@ def add_by_moderator(action):
 
 
 def moderate_actions(queryset, status, user):
-    """Approve or reject the selected actions, logging one entry per action; returns how many
-    changed (those already in that state are left alone)."""
+    """Approve or reject the selected actions, logging one entry per action (those already in
+    that state are left alone)."""
     if status not in STATUS_MESSAGES:
         raise ValueError(f"Moderators cannot set the status {status!r}.")
     with transaction.atomic():
-        selected = Action.objects.filter(pk__in=queryset.values("pk")).order_by()
-        pks = list(selected.exclude(status=status).select_for_update().values_list("pk", flat=True))
+        rows = selected(queryset)
+        pks = list(rows.exclude(status=status).select_for_update().values_list("pk", flat=True))
         Action.objects.filter(pk__in=pks).update(status=status, moderated_at=timezone.now())
-        changed = list(Action.objects.filter(pk__in=pks).order_by("pk"))
-        if changed:
-            LogEntry.objects.log_actions(user.pk, changed, CHANGE, str(STATUS_MESSAGES[status]))
-    return len(pks)
+        log_change(Action.objects.filter(pk__in=pks).order_by("pk"), user, STATUS_MESSAGES[status])
+    return Outcome(changed=len(pks))
 
 
 def photos_in_use(pks):

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from petition.forms import TextChecksMixin
+from lib.text_checks import TextChecksMixin
 from petition.models import Petition
 
 from .models import Action, Photo

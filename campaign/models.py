@@ -227,6 +227,12 @@ class CaseQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
 
+    def for_petition(self, petition):
+        """The cases linked to `petition` if any are, otherwise every public case (a campaign
+        with one petition rarely links them)."""
+        linked = self.public().filter(petitions=petition).values("pk")
+        return self.filter(models.Q(pk__in=linked) | ~models.Exists(linked))
+
     def summary(self):
         """[(status, label, count)] over public cases, in the order of Case.Status."""
         counts = dict(self.public().values_list("status").annotate(n=models.Count("pk")).order_by())

@@ -1,3 +1,4 @@
+from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
 
 
@@ -11,3 +12,12 @@ class ChorusAdminConfig(AdminConfig):
         from config.admin_users import register_user_admin
 
         register_user_admin()
+
+
+class ProjectConfig(AppConfig):
+    """The project itself as an app: the commands that span petition and campaign (the demo,
+    retention, the task worker) live in config/management/commands/."""
+
+    name = "config"
+    label = "chorus"
+    verbose_name = "Chorus"

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "axes",
     "petition",
     "campaign",
+    "config.apps.ProjectConfig",  # commands spanning both apps (config/management/commands)
 ]
 
 MIDDLEWARE = [

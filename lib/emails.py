@@ -1,8 +1,10 @@
-"""Every email Chorus sends goes through here: one subject, text and HTML template each.
+"""Every email Chorus sends goes through here: one function per email, each with its subject,
+text and HTML templates in templates/emails/ (NAME-subject.txt, NAME-body.txt, NAME-body.html).
 
-Templates live in templates/emails/: NAME-subject.txt, NAME-body.txt, NAME-body.html.
-HTML emails carry inline styles on purpose: mail clients drop <style> blocks, and the
-site's Content Security Policy does not apply to email.
+The functions take the address and the template context; the apps build the context (links,
+tokens, the signer's language) in their own senders (petition/mail.py). HTML emails carry
+inline styles on purpose: mail clients drop <style> blocks, and the site's Content Security
+Policy does not apply to email.
 """
 
 from django.conf import settings
@@ -11,7 +13,29 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def send(name, to, context, *, language=None, headers=None):
+def confirm_signature(to, context, **options):
+    _send("confirm-signature", to, context, **options)
+
+
+def confirm_organisation(to, context, **options):
+    _send("confirm-organisation", to, context, **options)
+
+
+def already_signed_signature(to, context, **options):
+    _send("already-signed-signature", to, context, **options)
+
+
+def already_signed_organisation(to, context, **options):
+    _send("already-signed-organisation", to, context, **options)
+
+
+def signing_alert(context):
+    """To every staff address, one email each, so that no one sees who else receives alerts."""
+    for address in staff_addresses():
+        _send("signing_alert", address, context)
+
+
+def _send(name, to, context, *, language=None, headers=None):
     context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL} | context
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"emails/{name}-subject.txt", context)
@@ -43,9 +67,3 @@ def staff_addresses():
         .values_list("email", flat=True)
     )
     return list(dict.fromkeys(address.strip().lower() for address in addresses))
-
-
-def send_to_staff(name, context):
-    """One email per staff address, so that no one sees who else receives alerts."""
-    for address in staff_addresses():
-        send(name, address, context)

@@ -1,26 +1,16 @@
-"""What happens when someone signs: actions that span models or send mail."""
+"""What happens when someone signs: storing the signer and queueing its email, in one commit."""
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
+from django_tasks_db.backend import DatabaseBackend
 
-from lib import emails
-from lib.email_address import canonical_email
 from lib.ip import ip_hash
 
-from . import protection
-from .models import Organisation, Signature, Signer
-
-SIGNER_MODELS = {"signature": Signature, "organisation": Organisation}
-
-
-def kind_of(signer):
-    return "organisation" if isinstance(signer, Organisation) else "signature"
-
-
-def load_signer(kind, pk):
-    return SIGNER_MODELS[kind].objects.select_related("petition").filter(pk=pk).first()
+from . import tasks
+from .email_address import canonical_email
+from .models import Signer
+from .protection.verdict import assess
 
 
 def sign_petition(petition, form, *, ip):
@@ -50,23 +40,22 @@ def _store_signer(petition, signer, form, *, ip):
     signer.ip_hash = ip_hash(ip)
     signer.emails_sent = 1
     # Suspected signatures are stored and answered like any other, and never counted.
-    verdict = protection.assess(petition, ip=ip, email=signer.email, form=form)
+    verdict = assess(petition, ip=ip, email=signer.email, form=form)
     if verdict.suspected:
         signer.status = Signer.Status.SUSPECTED
         signer.suspicion = ",".join(verdict.reasons)
-    kind = kind_of(signer)
     try:
         with transaction.atomic():
             signer.save()
-            _enqueue_with_signer("send_confirmation_request", kind, signer.pk)
+            _enqueue_with_signer(tasks.send_confirmation_request, signer.KIND, signer.pk)
     except IntegrityError:
-        return _signed_again(kind, petition, signer)
+        return _signed_again(petition, signer)
     return signer
 
 
-def _signed_again(kind, petition, attempt):
-    model = SIGNER_MODELS[kind]
-    if kind == "signature":
+def _signed_again(petition, attempt):
+    model = type(attempt)
+    if model.KIND == "signature":
         lookup = {"email_canonical": attempt.email_canonical}
     else:
         lookup = {"name__iexact": attempt.name, "country": attempt.country}
@@ -76,91 +65,23 @@ def _signed_again(kind, petition, attempt):
     if existing.email_canonical != attempt.email_canonical:
         # Another contact for an organisation that has already signed: tell the sender,
         # without revealing who the first contact was.
-        _enqueue_on_commit("send_already_signed", kind, existing.pk, attempt.email)
+        _enqueue_on_commit(tasks.send_already_signed, model.KIND, existing.pk, attempt.email)
     elif existing.awaits_confirmation:
-        _enqueue_on_commit("send_confirmation_request", kind, existing.pk)
+        _enqueue_on_commit(tasks.send_confirmation_request, model.KIND, existing.pk)
     else:
-        _enqueue_on_commit("send_already_signed", kind, existing.pk)
+        _enqueue_on_commit(tasks.send_already_signed, model.KIND, existing.pk)
     return existing
 
 
-def _enqueue_with_signer(task_name, *args):
+def _enqueue_with_signer(task, *args):
     """Inside the transaction that stores a signer. The database task backend stores the task
     in that same transaction: one commit instead of two, and the email exists if and only if
     the signature does. Any other backend is handed the task once the signer is committed."""
-    from django_tasks_db.backend import DatabaseBackend
-
-    from . import tasks
-
-    task = getattr(tasks, task_name)
     if isinstance(task.get_backend(), DatabaseBackend):
         task.enqueue(*args)
     else:
-        transaction.on_commit(lambda: task.enqueue(*args))
+        _enqueue_on_commit(task, *args)
 
 
-def _enqueue_on_commit(task_name, *args):
-    from . import tasks
-
-    task = getattr(tasks, task_name)
+def _enqueue_on_commit(task, *args):
     transaction.on_commit(lambda: task.enqueue(*args))
-
-
-def _send_to_signer(name, signer, context):
-    """Every email to a signer carries the "manage my signature" link and one-click unsubscribe."""
-    manage_token = signer.make_token("manage")
-    unsubscribe_url = emails.absolute_url(reverse("petition:unsubscribe", args=[manage_token]))
-    emails.send(
-        name,
-        signer.email,
-        {
-            "signer": signer,
-            "petition": signer.petition,
-            "manage_url": emails.absolute_url(reverse("petition:manage", args=[manage_token])),
-        }
-        | context,
-        language=signer.language,
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-
-
-def send_confirmation_request(signer):
-    if signer is None or not signer.awaits_confirmation:
-        return
-    _send_to_signer(
-        f"confirm-{kind_of(signer)}",
-        signer,
-        {
-            "confirm_url": emails.absolute_url(
-                reverse("petition:confirm", args=[signer.make_token("confirm")])
-            ),
-            "not_me_url": emails.absolute_url(
-                reverse("petition:not_me", args=[signer.make_token("not-me")])
-            ),
-            "expiry_days": settings.CONFIRMATION_MAX_AGE_DAYS,
-        },
-    )
-
-
-def send_already_signed(signer, to=None):
-    if signer is None:
-        return
-    if to and to != signer.email:
-        # Someone else, who is not this signer: no link to manage the signature.
-        emails.send(
-            f"already-signed-{kind_of(signer)}",
-            to,
-            {"signer": signer, "petition": signer.petition, "petition_url": _petition_url(signer)},
-            language=signer.language,
-        )
-        return
-    _send_to_signer(
-        f"already-signed-{kind_of(signer)}", signer, {"petition_url": _petition_url(signer)}
-    )
-
-
-def _petition_url(signer):
-    return emails.absolute_url(signer.petition.get_absolute_url())

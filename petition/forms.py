@@ -1,33 +1,15 @@
-import unicodedata
+"""The public sign forms: a person's signature and an organisation's."""
 
 from django import forms
 from django.utils import translation
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from lib.widgets import LongSelect
+from lib.text_checks import TextChecksMixin
 
 from .models import Organisation, Signature
-from .protection import SigningChecksMixin
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Bidirectional overrides let a name display as something else; joiners (ZWJ, ZWNJ) stay allowed.
-BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
-
-
-def check_text(value, *, multiline=False):
-    """Refuse control characters and spreadsheet-formula prefixes; returns the stripped value."""
-    allowed = {"\n"} if multiline else set()
-    for char in value:
-        if char in allowed:
-            continue
-        if unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS:
-            raise forms.ValidationError(
-                _("Please remove the invisible or control characters."), code="control"
-            )
-    if value.startswith(FORMULA_PREFIXES):
-        raise forms.ValidationError(_("This cannot start with =, +, - or @."), code="formula")
-    return value
+from .protection.bot_traps import SigningChecksMixin
+from .widgets import LongSelect
 
 
 class PreparedChoices(BaseChoiceIterator):
@@ -54,23 +36,6 @@ def country_choices(field):
             + [(code, str(name)) for code, name in field.choices if code]
         )
     return _country_choices[language]
-
-
-class TextChecksMixin:
-    """Apply check_text to every text field the form declares."""
-
-    multiline_fields = ()
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, field in self.fields.items():
-            value = cleaned.get(name)
-            if isinstance(value, str) and isinstance(field, forms.CharField) and value:
-                try:
-                    cleaned[name] = check_text(value, multiline=name in self.multiline_fields)
-                except forms.ValidationError as error:
-                    self.add_error(name, error)
-        return cleaned
 
 
 class ConsentFields(forms.Form):

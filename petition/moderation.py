@@ -3,70 +3,63 @@
 The admin's actions are thin wrappers around these functions, so that counters stay exact
 (status changes go through `SignerQuerySet.change_status`) and every change leaves one
 `LogEntry` per object, with the moderator who made it, in the admin's moderation log.
+
+Nothing a moderator does counts a signer whose email address is unconfirmed: the
+confirmation link is what proves the signer exists. Approving skips those rows, whatever
+their status, and says how many it skipped; releasing a suspected one that never confirmed
+puts it back to awaiting confirmation, where its own link counts it.
 """
 
-from dataclasses import dataclass
-
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+
+from lib.moderation import APPROVED_MESSAGE, REJECTED_MESSAGE, Outcome, log_change, selected
 
 from .models import Signature, SignatureCount, Signer
 
 # What the moderation log says for each status a moderator may set.
 STATUS_MESSAGES = {
-    Signer.Status.APPROVED: _("Approved"),
-    Signer.Status.REJECTED: _("Rejected"),
+    Signer.Status.APPROVED: APPROVED_MESSAGE,
+    Signer.Status.REJECTED: REJECTED_MESSAGE,
     Signer.Status.SPAM: _("Marked as spam"),
 }
+RELEASED_MESSAGE = _("Released from suspected fraud")
 FEATURED_MESSAGE = _("Featured as prominent")
 UNFEATURED_MESSAGE = _("No longer prominent")
 RECOUNT_DRIFTED_MESSAGE = _("Recounted signatures: the counters had drifted and were corrected")
 RECOUNT_EXACT_MESSAGE = _("Recounted signatures: the counters were exact")
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """How many selected rows changed, and how many were left alone on purpose."""
-
-    changed: int
-    skipped: int = 0
-
-
-def log_change(objects, user, message):
-    """One CHANGE entry per object, in the language the moderator is using."""
-    objects = list(objects)
-    if objects:
-        LogEntry.objects.log_actions(user.pk, objects, CHANGE, str(message))
-
-
-def _selected(queryset):
-    """A plain queryset over the same rows, safe to lock (no joins, no DISTINCT, no ordering)."""
-    return queryset.model.objects.filter(pk__in=queryset.values("pk")).order_by()
-
-
 def moderate(queryset, status, moderator):
     """Move the selected signatures or organisations to `status` and log each change.
 
-    Counters stay exact (`change_status`). Approving skips rows whose email address is
-    still unconfirmed: the confirmation link is what proves the signer exists, and a
-    moderator must not be able to count a signature nobody confirmed.
+    Counters stay exact (`change_status`). Approving skips every row whose email address is
+    unconfirmed (pending, or marked spam or suspected before it was confirmed): `skipped`
+    says how many.
     """
     if status not in STATUS_MESSAGES:
         raise ValueError(f"Moderators cannot set the status {status!r}.")
-    selected = _selected(queryset)
+    rows = selected(queryset)
     with transaction.atomic():
         skipped = 0
-        if status == Signer.Status.APPROVED:
-            unconfirmed = selected.filter(status=Signer.Status.PENDING)
+        if status in Signer.COUNTED:
+            unconfirmed = rows.filter(confirmed_at__isnull=True).exclude(status=status)
             skipped = unconfirmed.count()
-            selected = selected.exclude(status=Signer.Status.PENDING)
-        moved = selected.change_status(status)
-        log_change(
-            queryset.model.objects.filter(pk__in=moved).order_by("pk"),
-            moderator,
-            STATUS_MESSAGES[status],
-        )
+            rows = rows.exclude(pk__in=unconfirmed)
+        moved = rows.change_status(status)
+        _log(queryset.model, moved, moderator, STATUS_MESSAGES[status])
+    return Outcome(changed=len(moved), skipped=skipped)
+
+
+def release(queryset, moderator):
+    """Suspected -> confirmed (counted) if the signer had confirmed, else pending (counted once
+    the signer confirms); `skipped`: the selected rows that were not suspected."""
+    rows = selected(queryset).filter(status=Signer.Status.SUSPECTED)
+    with transaction.atomic():
+        moved = rows.filter(confirmed_at__isnull=False).change_status(Signer.Status.CONFIRMED)
+        moved += rows.filter(confirmed_at__isnull=True).change_status(Signer.Status.PENDING)
+        _log(queryset.model, moved, moderator, RELEASED_MESSAGE)
+    skipped = queryset.exclude(pk__in=moved).count()
     return Outcome(changed=len(moved), skipped=skipped)
 
 
@@ -77,21 +70,15 @@ def feature(queryset, moderator, featured=True):
     """
     if queryset.model is not Signature:
         raise TypeError("Only signatures can be featured.")
-    selected = _selected(queryset)
+    rows = selected(queryset)
     with transaction.atomic():
         skipped = 0
         if featured:
-            skipped = selected.filter(show_name=False).count()
-            selected = selected.filter(show_name=True)
-        pks = list(
-            selected.exclude(featured=featured).select_for_update().values_list("pk", flat=True)
-        )
+            skipped = rows.filter(show_name=False).count()
+            rows = rows.filter(show_name=True)
+        pks = list(rows.exclude(featured=featured).select_for_update().values_list("pk", flat=True))
         Signature.objects.filter(pk__in=pks).update(featured=featured)
-        log_change(
-            Signature.objects.filter(pk__in=pks).order_by("pk"),
-            moderator,
-            FEATURED_MESSAGE if featured else UNFEATURED_MESSAGE,
-        )
+        _log(Signature, pks, moderator, FEATURED_MESSAGE if featured else UNFEATURED_MESSAGE)
     return Outcome(changed=len(pks), skipped=skipped)
 
 
@@ -109,4 +96,8 @@ def recount(petitions, user):
 
 def erase(queryset):
     """Delete the selected signers for good, taking them off the counters."""
-    return _selected(queryset).erase()
+    return selected(queryset).erase()
+
+
+def _log(model, pks, moderator, message):
+    log_change(model.objects.filter(pk__in=pks).order_by("pk"), moderator, message)

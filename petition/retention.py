@@ -1,8 +1,8 @@
-"""Keep personal data no longer than needed: run `manage.py apply_retention` daily.
+"""Keep signers' personal data no longer than needed: `manage.py apply_retention`, daily, runs
+this and the campaign's own step (campaign/retention.py).
 
 - Unconfirmed signatures are deleted RETENTION_UNCONFIRMED_DAYS after signing.
-- IP hashes are blanked RETENTION_IP_HASH_DAYS after signing or reporting an action (they only
-  serve to spot floods).
+- IP hashes are blanked RETENTION_IP_HASH_DAYS after signing (they only serve to spot floods).
 - RETENTION_ANONYMISE_MONTHS after a petition closes, its signers are anonymised: emails,
   contacts, cities and comments go; names stay only where they were shown publicly.
 """
@@ -14,8 +14,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-
-from campaign.models import Action
 
 from .models import Organisation, Petition, Signature, Signer, UsedChallenge
 
@@ -58,11 +56,6 @@ def apply_retention(now=None):
                 .exclude(email="")
                 .anonymise()
             )
-        report.ip_hashes_dropped += (
-            Action.objects.filter(submitted_at__lt=ip_hash_before)
-            .exclude(ip_hash="")
-            .update(ip_hash="")
-        )
         # Spent proof-of-work challenges only need keeping until they expire.
         report.challenges_purged, _ = UsedChallenge.objects.filter(expires_at__lt=now).delete()
     return report

@@ -28,9 +28,9 @@ def _pages_fresh_from_the_database(settings):
 def _signers_take_their_time(monkeypatch):
     """Tests post the sign form at once and without the page's timestamp, as no person does;
     tests/security/test_abuse* put the real fill-time check back."""
-    from petition import protection
+    from petition.protection import bot_traps
 
-    monkeypatch.setattr(protection, "form_age", lambda value: 60.0)
+    monkeypatch.setattr(bot_traps, "form_age", lambda value: 60.0)
 
 
 @pytest.fixture
@@ -58,9 +58,11 @@ def petition(make_petition):
 
 @pytest.fixture
 def make_signature(db):
-    """A signature in any state; counted states go through change_status so counters stay exact."""
+    """A signature in any state, through change_status so the counters stay exact."""
 
-    def make(petition, status=Signer.Status.APPROVED, **fields):
+    def make(petition, status=Signer.Status.APPROVED, *, confirmed=None, **fields):
+        """`confirmed`: whether the signer confirmed by email; counted statuses always did,
+        and the others did not unless asked."""
         n = next(_sequence)
         defaults = {
             "full_name": f"Test Signer {n}",
@@ -73,9 +75,12 @@ def make_signature(db):
         values = defaults | fields
         values.setdefault("email_canonical", values["email"].lower())
         signature = Signature.objects.create(petition=petition, **values)
+        selected = Signature.objects.filter(pk=signature.pk)
+        if confirmed or (confirmed is None and status in Signer.COUNTED):
+            selected.change_status(Signer.Status.CONFIRMED, moderated=False)
         if status != Signer.Status.PENDING:
-            Signature.objects.filter(pk=signature.pk).change_status(status)
-            signature.refresh_from_db()
+            selected.change_status(status)
+        signature.refresh_from_db()
         return signature
 
     return make
@@ -94,6 +99,7 @@ def make_organisation(db):
             "consent_version": "test",
             "consented_at": timezone.now(),
             "status": status,
+            "confirmed_at": timezone.now() if status in Signer.COUNTED else None,
         }
         values = defaults | fields
         values.setdefault("email_canonical", values["email"].lower())

@@ -5,7 +5,7 @@ import re
 import pytest
 from django import forms
 
-from lib.widgets import LongSelect
+from petition.widgets import LongSelect
 
 
 def squeezed(html):

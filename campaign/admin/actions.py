@@ -11,32 +11,23 @@ only to superusers. Neither can be searched or filtered on without that right.
 """
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.utils import model_ngettext
+from django.contrib import admin
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 from django_countries.filters import CountryFilter
 
 from campaign import actions as campaign_actions
 from campaign.forms import ActionAdminForm
 from campaign.models import Action
-from petition.admin import ReviewQueueFilter
+from lib.admin import APPROVED_DONE, REJECTED_DONE, ReviewQueueFilter, report_outcome
 
 from .photos import PhotoUploadsMixin
 
 CONTACT_PERMISSION = "campaign.view_action_contact"
 
-DONE_MESSAGES = {
-    Action.Status.APPROVED: ngettext_lazy(
-        "Approved %(count)d %(items)s.", "Approved %(count)d %(items)s.", "count"
-    ),
-    Action.Status.REJECTED: ngettext_lazy(
-        "Rejected %(count)d %(items)s.", "Rejected %(count)d %(items)s.", "count"
-    ),
-}
+DONE_MESSAGES = {Action.Status.APPROVED: APPROVED_DONE, Action.Status.REJECTED: REJECTED_DONE}
 
 
 def can_see_contact(user):
@@ -201,17 +192,8 @@ class ActionAdmin(PhotoUploadsMixin, admin.ModelAdmin):
     # Moderation actions -------------------------------------------------------------------
 
     def _moderate(self, request, queryset, status):
-        changed = campaign_actions.moderate_actions(queryset, status, request.user)
-        if changed:
-            items = model_ngettext(self.opts, changed)
-            message = DONE_MESSAGES[status] % {"count": changed, "items": items}
-            self.message_user(request, message, messages.SUCCESS)
-        else:
-            self.message_user(
-                request,
-                _("Nothing changed: the selected actions were already in that state."),
-                messages.INFO,
-            )
+        outcome = campaign_actions.moderate_actions(queryset, status, request.user)
+        report_outcome(self, request, outcome, DONE_MESSAGES[status])
 
     @admin.action(
         permissions=["change"],

@@ -14,14 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
-from django_countries import countries as all_countries
 from django_countries.fields import Country
 
+from lib.countries import country_choices, country_from_query, most_first
 from lib.http_cache import shared_cache
 from lib.ip import client_ip
+from lib.pagination import KnownCountPaginator
+from lib.rate_limit import rate_limited
 from petition.models import Petition
-from petition.protection import rate_limited
-from petition.views.public import KnownCountPaginator, country_sort_key
 
 from .. import actions as campaign_actions
 from ..forms import ActionReportForm
@@ -61,9 +61,7 @@ def country_rows(by_country):
         {"country": Country(code), "count": n, "url": f"{base}?{urlencode({'country': code})}"}
         for code, n in by_country.items()
     ]
-    rows.sort(key=lambda row: country_sort_key(row["country"]))
-    rows.sort(key=lambda row: row["count"], reverse=True)
-    return rows
+    return most_first(rows, lambda row: row["count"])
 
 
 def map_context(by_country):
@@ -109,13 +107,9 @@ def actions(request):
     by_country = campaign_actions.counts_by_country()
     queryset = campaign_actions.public_actions()
 
-    country = None
-    code = request.GET.get("country", "").strip().upper()
-    if code:
-        if code not in all_countries:
-            raise Http404(_("Unknown country."))
-        country = Country(code)
-        queryset = queryset.filter(country=code)
+    country = country_from_query(request.GET)
+    if country:
+        queryset = queryset.filter(country=country.code)
 
     kind = request.GET.get("kind", "").strip()
     if kind:
@@ -123,7 +117,9 @@ def actions(request):
             raise Http404(_("Unknown kind of action."))
         queryset = queryset.filter(kind=kind)
 
-    known = None if kind else by_country.get(code, 0) if country else sum(by_country.values())
+    known = (
+        None if kind else by_country.get(country.code, 0) if country else sum(by_country.values())
+    )
     paginator, page = _page(request, queryset, ACTIONS_PER_PAGE, count=known)
     filtered = bool(country or kind)
     context = {
@@ -134,10 +130,7 @@ def actions(request):
         "country": country,
         "kind": kind,
         "kind_label": Action.Kind(kind).label if kind else "",
-        "country_choices": sorted(
-            ((Country(c), n) for c, n in by_country.items()),
-            key=lambda choice: country_sort_key(choice[0]),
-        ),
+        "country_choices": country_choices(by_country),
         "kind_choices": Action.Kind.choices,
         # The small map only where it helps: the first page of the unfiltered list.
         "map": map_context(by_country) if not filtered and page.number == 1 else None,

@@ -6,7 +6,7 @@ Only cases marked public are shown, with their public notes; who recorded a stat
 
 from html import unescape
 
-from django.db.models import Exists, Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.html import strip_tags
@@ -16,16 +16,6 @@ from campaign.models import Case, CaseStatusChange
 from lib.http_cache import shared_cache
 
 PUBLIC_HISTORY_FIELDS = ("pk", "case_id", "status", "date", "note")
-
-
-def case_summary_for(petition):
-    """Case.objects.summary() for the page of `petition`, in one query.
-
-    The cases linked to the petition if any are, otherwise every public case (a campaign
-    with one petition rarely links them).
-    """
-    linked = Case.objects.public().filter(petitions=petition).values("pk")
-    return Case.objects.filter(Q(pk__in=linked) | ~Exists(linked)).summary()
 
 
 def summary_text(case_summary):

@@ -1,9 +1,10 @@
 """The petition back office; each module registers its ModelAdmins."""
 
-from . import (
-    invalidation,  # noqa: F401 (registers the bulk invalidation admin)
-    protection,  # noqa: F401 (registers the signing protection admin)
+from . import (  # noqa: F401 (each registers its ModelAdmins)
+    invalidation,
+    log,
+    organisations,
+    petitions,
+    protection,
+    signatures,
 )
-from .signatures import ReviewQueueFilter
-
-__all__ = ["ReviewQueueFilter"]

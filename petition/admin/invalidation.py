@@ -20,11 +20,12 @@ from django.utils.formats import localize
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from lib.text_checks import TextChecksMixin
+
 from .. import invalidation as bulk
-from ..forms import TextChecksMixin
 from ..models import Invalidation
 from ..models.invalidation import AFFECTABLE_STATUSES, default_statuses
-from .signatures import can_see_contacts
+from .signers import can_see_contacts
 
 SAMPLE_SIZE = 20
 REFRESH_SECONDS = 3
@@ -159,7 +160,7 @@ class InvalidationAdmin(admin.ModelAdmin):
             "undo_url": reverse("admin:petition_invalidation_undo", args=[invalidation.pk]),
         }
         if invalidation.can_run and invalidation.has_conditions():
-            matching = bulk.matching_signatures(invalidation)
+            matching = invalidation.matching_signatures()
             context["preview_count"] = matching.count()
             context["preview_sample"] = list(matching.order_by("-created_at", "-pk")[:SAMPLE_SIZE])
         return context

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..models import BlockRule, Protection
-from ..protection import clear_caches
+from ..models.protection import clear_protection_caches
 
 
 class SuperuserOnlyAdmin(admin.ModelAdmin):
@@ -32,15 +32,15 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        clear_caches()
+        clear_protection_caches()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        clear_caches()
+        clear_protection_caches()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        clear_caches()
+        clear_protection_caches()
 
 
 @admin.register(Protection)

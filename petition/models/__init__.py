@@ -1,17 +1,12 @@
+from .counts import COUNTER_SHARDS, SignatureCount
 from .invalidation import InvalidatedSignature, Invalidation
+from .petitions import Petition
 from .protection import BlockRule, Protection, UsedChallenge, protection_and_rules
-from .signatures import (
-    COUNTER_SHARDS,
-    Organisation,
-    Petition,
-    Signature,
-    SignatureCount,
-    Signer,
-    forget_in_admin_log,
-)
+from .signers import SIGNER_MODELS, Organisation, Signature, Signer, forget_in_admin_log
 
 __all__ = [
     "COUNTER_SHARDS",
+    "SIGNER_MODELS",
     "BlockRule",
     "InvalidatedSignature",
     "Invalidation",

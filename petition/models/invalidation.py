@@ -1,8 +1,8 @@
 """Bulk invalidation: a moderator's conditions, and the record of what a run changed.
 
 An `Invalidation` is drafted with its conditions (previewed in the admin), then run in the
-background by petition/invalidation.py. Each signature it moves is recorded with its previous
-status in `InvalidatedSignature`, so that an undo restores exactly what was there.
+background by petition/invalidation_batches.py. Each signature it moves is recorded with its
+previous status in `InvalidatedSignature`, so that an undo restores exactly what was there.
 """
 
 import re
@@ -13,7 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .signatures import Petition, Signature, Signer
+from .petitions import Petition
+from .signers import Signature, Signer
 
 # The statuses an invalidation may take signatures from (already rejected or spam: never),
 # and the ones it may set.
@@ -213,6 +214,29 @@ class Invalidation(models.Model):
                 ),
                 code="no_condition",
             )
+
+    def matching_signatures(self):
+        """The signatures the conditions select, for the preview and the run alike."""
+        if not self.has_conditions():
+            # Never a whole petition, whatever path led here.
+            raise ValueError("An invalidation needs a condition besides the petition.")
+        statuses = set(self.statuses or ()) & set(default_statuses())
+        signatures = Signature.objects.filter(
+            petition_id=self.petition_id, status__in=sorted(statuses)
+        )
+        if self.ip_hash:
+            signatures = signatures.filter(ip_hash=self.ip_hash)
+        if self.email_domain:
+            signatures = signatures.filter(email__iregex=self.email_regex())
+        if self.name_pattern:
+            signatures = signatures.filter(full_name__iregex=self.name_regex())
+        if self.country:
+            signatures = signatures.filter(country=self.country)
+        if self.signed_after:
+            signatures = signatures.filter(created_at__gte=self.signed_after)
+        if self.signed_before:
+            signatures = signatures.filter(created_at__lt=self.signed_before)
+        return signatures
 
     def name_regex(self):
         return f"^{glob_to_regex(self.name_pattern)}$"

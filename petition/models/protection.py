@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 PROTECTION_CACHE_KEY = "petition:protection"
 BLOCK_RULES_CACHE_KEY = "petition:block-rules"
+# The alert thresholds count signatures per network or domain in this many seconds.
+ALERT_WINDOW = 3600
 
 
 class Protection(models.Model):
@@ -53,7 +55,8 @@ class Protection(models.Model):
     def current(cls):
         protection = cache.get(PROTECTION_CACHE_KEY)
         if protection is None:
-            protection, _created = cls.objects.get_or_create(pk=1)
+            # The defaults until a moderator first saves the row: reading never writes.
+            protection = cls.objects.filter(pk=1).first() or cls(pk=1)
             cache.set(PROTECTION_CACHE_KEY, protection, 10)
         return protection
 
@@ -124,6 +127,11 @@ class BlockRule(models.Model):
                 self.value.startswith("*.") and domain == self.value[2:]
             )
         return email == self.value
+
+
+def clear_protection_caches():
+    """After a moderator edits the limits, switches or rules: every worker sees them at once."""
+    cache.delete_many([PROTECTION_CACHE_KEY, BLOCK_RULES_CACHE_KEY])
 
 
 def protection_and_rules():

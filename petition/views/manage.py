@@ -8,7 +8,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from .. import actions, protection
 from ..models import Signature, Signer
 
 # What the manage page's buttons do; each is one model method.
@@ -22,12 +21,10 @@ CHANGES = {
 def _page(request, signer, step, status=200, **context):
     context |= {"step": step}
     if signer is not None:
-        # After any change is saved: the mask is for display and must never be written back.
-        signer = protection.as_seen_by_signer(signer)
         context |= {
             "signer": signer,
             "petition": signer.petition,
-            "kind": actions.kind_of(signer),
+            "kind": signer.KIND,
             "is_signature": isinstance(signer, Signature),
         }
     return render(request, "petition/manage.html", context, status=status)
@@ -59,7 +56,7 @@ def download(request, token):
     signer = Signer.from_token(token, "manage")
     if signer is None:
         return _page(request, None, "invalid", status=404)
-    data = protection.as_seen_by_signer(signer).personal_data()
+    data = signer.personal_data()
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False),
         content_type="application/json; charset=utf-8",

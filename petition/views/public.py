@@ -6,28 +6,28 @@ contact. Every number comes from `Petition.counts()` (a small counter table, cac
 seconds), never from a COUNT(*) over signatures.
 """
 
-import unicodedata
-
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import InvalidPage, Page, Paginator
+from django.core.paginator import InvalidPage, Page
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from django_countries import countries as all_countries
 from django_countries.fields import Country
 
-from campaign.views.cases import case_summary_for
+from lib.countries import country_choices, country_from_query, group_by_country, most_first
 from lib.edge_cache import EDGE_HEADER
 from lib.http_cache import shared_cache
-from petition.forms import SignatureForm
-from petition.models import Petition, Signer
-from petition.protection import rate_limited
+from lib.pagination import KnownCountPaginator
+from lib.rate_limit import rate_limited
+
+from ..forms import SignatureForm
+from ..models import Petition
+from . import get_public_petition
 
 SIGNATURES_PER_PAGE = 50
 RECENT_SIGNERS = 10
@@ -64,48 +64,13 @@ PUBLIC_ORGANISATION_FIELDS = (
 )
 
 
-class KnownCountPaginator(Paginator):
-    """A paginator told its count (from the counters) instead of running COUNT(*)."""
-
-    def __init__(self, object_list, per_page, *, count, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._known_count = max(0, int(count))
-
-    @property
-    def count(self):
-        return self._known_count
-
-
-def get_public_petition(slug):
-    return get_object_or_404(Petition.objects.public().with_protection(), slug=slug)
-
-
 def public_signatures(petition):
     # Through the related manager, each row knows its petition without a query (`shows_name`).
     return petition.signatures.only(*PUBLIC_SIGNATURE_FIELDS)
 
 
 def approved_organisations(petition):
-    return petition.organisations.filter(status=Signer.Status.APPROVED).only(
-        *PUBLIC_ORGANISATION_FIELDS
-    )
-
-
-def country_sort_key(country):
-    """Sort country names as a reader expects: accents and case ignored ("Österreich" near "O")."""
-    name = unicodedata.normalize("NFKD", str(country.name))
-    return "".join(char for char in name if not unicodedata.combining(char)).casefold()
-
-
-def group_by_country(items):
-    """[(Country, [items…]), …] sorted by the country's name in the active language."""
-    groups = {}
-    for item in items:
-        groups.setdefault(item.country.code, []).append(item)
-    return sorted(
-        ((Country(code), members) for code, members in groups.items()),
-        key=lambda group: country_sort_key(group[0]),
-    )
+    return petition.organisations.approved().only(*PUBLIC_ORGANISATION_FIELDS)
 
 
 def signing_state(petition):
@@ -160,7 +125,6 @@ def detail(request, slug):
         "recent_signers": list(signatures.recent()[:RECENT_SIGNERS]),
         "organisation_groups": group_by_country(organisations),
         "more_organisations": max(0, counts["organisations"] - len(organisations)),
-        "case_summary": case_summary_for(petition),
     }
     return render(request, "petition/detail.html", context)
 
@@ -175,14 +139,10 @@ def signatures(request, slug):
     queryset = public_signatures(petition).recent()
     total = counts["total"]
 
-    country = None
-    code = request.GET.get("country", "").strip().upper()
-    if code:
-        if code not in all_countries:
-            raise Http404(_("Unknown country."))
-        country = Country(code)
-        queryset = queryset.filter(country=code)
-        total = by_country.get(code, 0)
+    country = country_from_query(request.GET)
+    if country:
+        queryset = queryset.filter(country=country.code)
+        total = by_country.get(country.code, 0)
 
     # The page size is ours alone: any page-size parameter in the URL is ignored.
     paginator = KnownCountPaginator(queryset, SIGNATURES_PER_PAGE, count=total)
@@ -191,15 +151,11 @@ def signatures(request, slug):
     except InvalidPage as error:
         raise Http404(_("There is no such page of signatures.")) from error
 
-    country_choices = sorted(
-        ((Country(choice), n) for choice, n in by_country.items()),
-        key=lambda choice: country_sort_key(choice[0]),
-    )
     context = {
         "petition": petition,
         "counts": counts,
         "country": country,
-        "country_choices": country_choices,
+        "country_choices": country_choices(by_country),
         "total": total,
         "page": page,
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
@@ -236,7 +192,7 @@ def countries(request, slug):
     petition = get_public_petition(slug)
     counts = petition.counts()
     organisations_by_country = dict(
-        petition.organisations.filter(status=Signer.Status.APPROVED)
+        petition.organisations.approved()
         .order_by()
         .values_list("country")
         .annotate(n=Count("pk"))
@@ -251,8 +207,7 @@ def countries(request, slug):
         }
         for code in codes
     ]
-    rows.sort(key=lambda row: country_sort_key(row["country"]))
-    rows.sort(key=lambda row: (row["signatures"], row["organisations"]), reverse=True)
+    rows = most_first(rows, lambda row: (row["signatures"], row["organisations"]))
     context = {"petition": petition, "counts": counts, "rows": rows}
     return render(request, "petition/countries.html", context)
 

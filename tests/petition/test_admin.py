@@ -280,12 +280,18 @@ def test_bulk_status_actions(moderator_client, moderator, make_petition, make_si
 def test_approve_skips_unconfirmed_and_says_so(moderator_client, petition, make_signature):
     waiting = make_signature(petition, status=Status.CONFIRMED)
     unconfirmed = make_signature(petition, status=Status.PENDING)
-    response = run_action(moderator_client, SIGNATURES, "approve", [waiting, unconfirmed])
+    unconfirmed_spam = make_signature(petition, status=Status.SPAM)
+    response = run_action(
+        moderator_client, SIGNATURES, "approve", [waiting, unconfirmed, unconfirmed_spam]
+    )
     assert messages_of(response) == [
         "Approved 1 signature.",
-        "Skipped 1 signature whose email address is not confirmed yet.",
+        "Skipped 2 signatures whose email addresses are not confirmed yet: only a confirmed "
+        "signature can be counted.",
     ]
     assert Signature.objects.get(pk=unconfirmed.pk).status == Status.PENDING
+    assert Signature.objects.get(pk=unconfirmed_spam.pk).status == Status.SPAM
+    assert petition.compute_counts()["total"] == 1
 
 
 def test_approving_twice_says_nothing_changed(moderator_client, signature):

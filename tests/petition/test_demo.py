@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import Action, Case, CaseStatusChange, Photo, Update
-from petition.management.commands.load_demo import DEMO_SLUG, moderator_password
+from petition.demo import DEMO_SLUG, moderator_password
 from petition.models import Organisation, Petition, Signature, SignatureCount, Signer
 
 EXAMPLE_CAMPAIGN = Path(__file__).resolve().parents[2].parent / "shared" / "campaign-example.txt"

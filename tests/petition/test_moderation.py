@@ -3,6 +3,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 
+from lib.moderation import Outcome
 from petition import moderation
 from petition.models import Organisation, Petition, Signature, SignatureCount, Signer
 
@@ -48,24 +49,30 @@ def test_a_moderator_cannot_see_emails_delete_or_add(moderator):
 def test_approve_counts_and_logs_but_skips_unconfirmed(make_petition, make_signature, moderator):
     petition = make_petition(moderation=Petition.Moderation.APPROVE)
     waiting = make_signature(petition, status=Status.CONFIRMED, country="PK")
-    spam = make_signature(petition, status=Status.SPAM, country="PK")
+    confirmed_spam = make_signature(petition, status=Status.SPAM, country="PK", confirmed=True)
     unconfirmed = make_signature(petition, status=Status.PENDING, country="BR")
+    # Marked spam or suspected before the address was confirmed: nobody proved it exists.
+    unconfirmed_spam = make_signature(petition, status=Status.SPAM, country="BR")
+    unconfirmed_suspect = make_signature(petition, status=Status.SUSPECTED, country="BR")
     assert petition.compute_counts()["total"] == 1
 
-    selected = Signature.objects.filter(pk__in=[waiting.pk, spam.pk, unconfirmed.pk])
+    everyone = [waiting, confirmed_spam, unconfirmed, unconfirmed_spam, unconfirmed_suspect]
+    selected = Signature.objects.filter(pk__in=[s.pk for s in everyone])
     outcome = moderation.moderate(selected, Status.APPROVED, moderator)
 
-    assert outcome == moderation.Outcome(changed=2, skipped=1)
+    assert outcome == Outcome(changed=2, skipped=3)
     statuses = dict(Signature.objects.values_list("pk", "status"))
     assert statuses == {
         waiting.pk: Status.APPROVED,
-        spam.pk: Status.APPROVED,
+        confirmed_spam.pk: Status.APPROVED,
         unconfirmed.pk: Status.PENDING,
+        unconfirmed_spam.pk: Status.SPAM,
+        unconfirmed_suspect.pk: Status.SUSPECTED,
     }
     assert petition.compute_counts()["by_country"] == {"PK": 2}
-    assert log_messages(Signature, [waiting.pk, spam.pk, unconfirmed.pk]) == {
+    assert log_messages(Signature, [s.pk for s in everyone]) == {
         str(waiting.pk): "Approved",
-        str(spam.pk): "Approved",
+        str(confirmed_spam.pk): "Approved",
     }
     entry = LogEntry.objects.get(object_id=str(waiting.pk))
     assert entry.user == moderator
@@ -83,10 +90,10 @@ def test_reject_and_spam_take_signatures_off_the_counters(petition, make_signatu
 
     assert moderation.moderate(
         Signature.objects.filter(pk=first.pk), Status.REJECTED, moderator
-    ) == moderation.Outcome(changed=1)
+    ) == Outcome(changed=1)
     assert moderation.moderate(
         Signature.objects.filter(pk__in=[second.pk, third.pk]), Status.SPAM, moderator
-    ) == moderation.Outcome(changed=2)
+    ) == Outcome(changed=2)
 
     assert petition.compute_counts()["total"] == 0
     assert SignatureCount.rebuild(petition) is False  # the counters never drifted
@@ -105,7 +112,7 @@ def test_moderating_to_the_same_status_changes_and_logs_nothing(
     outcome = moderation.moderate(
         Signature.objects.filter(pk=signature.pk), Status.APPROVED, moderator
     )
-    assert outcome == moderation.Outcome(changed=0)
+    assert outcome == Outcome(changed=0)
     assert not LogEntry.objects.exists()
     assert petition.compute_counts()["total"] == 1
 
@@ -138,7 +145,7 @@ def test_feature_never_features_someone_who_hid_their_name(petition, make_signat
     hidden = make_signature(petition, show_name=False, role="Teacher")
     selected = Signature.objects.filter(pk__in=[public.pk, hidden.pk])
 
-    assert moderation.feature(selected, moderator) == moderation.Outcome(changed=1, skipped=1)
+    assert moderation.feature(selected, moderator) == Outcome(changed=1, skipped=1)
     assert set(Signature.objects.filter(featured=True).values_list("pk", flat=True)) == {public.pk}
     assert list(Signature.objects.prominent()) == [public]
     assert log_messages(Signature, [public.pk, hidden.pk]) == {
@@ -147,7 +154,7 @@ def test_feature_never_features_someone_who_hid_their_name(petition, make_signat
 
     # Featuring again changes nothing; unfeaturing takes them off the prominent list.
     assert moderation.feature(selected, moderator).changed == 0
-    assert moderation.feature(selected, moderator, featured=False) == moderation.Outcome(1)
+    assert moderation.feature(selected, moderator, featured=False) == Outcome(1)
     assert not Signature.objects.filter(featured=True).exists()
     assert LogEntry.objects.filter(change_message="No longer prominent").count() == 1
 

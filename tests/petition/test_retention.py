@@ -43,20 +43,6 @@ def test_ip_hashes_are_dropped_after_n_days(petition, make_signature, settings):
 
 
 @pytest.mark.django_db
-def test_ip_hashes_of_reported_actions_are_dropped_too(settings):
-    from campaign.models import Action
-    from tests.campaign.action_factories import make_action
-
-    settings.RETENTION_IP_HASH_DAYS = 30
-    old, fresh = make_action(), make_action()
-    Action.objects.filter(pk=old.pk).update(submitted_at=timezone.now() - timedelta(days=31))
-    assert apply_retention().ip_hashes_dropped == 1
-    old.refresh_from_db()
-    fresh.refresh_from_db()
-    assert old.ip_hash == "" and fresh.ip_hash != ""
-
-
-@pytest.mark.django_db
 def test_signers_are_anonymised_months_after_the_petition_closed(
     make_petition, make_signature, make_organisation, settings
 ):

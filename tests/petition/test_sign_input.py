@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from lib.email_address import canonical_email
+from petition.email_address import canonical_email
 from petition.models import Signature
 
 from .test_signing import VALID, sign

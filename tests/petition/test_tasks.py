@@ -48,7 +48,7 @@ def test_the_email_task_is_stored_with_the_signature_or_not_at_all(client, petit
 
     # Written in the signer's own transaction (one commit), so gone if that one fails.
     with pytest.raises(RuntimeError), transaction.atomic():
-        actions._enqueue_with_signer("send_confirmation_request", "signature", signature.pk)
+        actions._enqueue_with_signer(tasks.send_confirmation_request, "signature", signature.pk)
         assert DBTaskResult.objects.count() == 2
         raise RuntimeError
     assert DBTaskResult.objects.count() == 1
@@ -56,11 +56,11 @@ def test_the_email_task_is_stored_with_the_signature_or_not_at_all(client, petit
     # Any other backend is handed the task only once the signer is committed.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     with pytest.raises(RuntimeError), transaction.atomic():
-        actions._enqueue_with_signer("send_confirmation_request", "signature", signature.pk)
+        actions._enqueue_with_signer(tasks.send_confirmation_request, "signature", signature.pk)
         raise RuntimeError
     assert mail.outbox == []
     with transaction.atomic():
-        actions._enqueue_with_signer("send_confirmation_request", "signature", signature.pk)
+        actions._enqueue_with_signer(tasks.send_confirmation_request, "signature", signature.pk)
         assert mail.outbox == []
     assert len(mail.outbox) == 1
 

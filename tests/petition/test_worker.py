@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from lib import task_worker
-from petition import actions
+from petition import mail as petition_mail
 
 from .test_signing import sign
 
@@ -46,7 +46,7 @@ def failing_once(monkeypatch, owner, name):
 
 def test_an_email_task_that_lost_its_connection_is_run_again(client, petition, monkeypatch):
     assert sign(client, petition).status_code == 302
-    calls = failing_once(monkeypatch, actions, "send_confirmation_request")
+    calls = failing_once(monkeypatch, petition_mail, "send_confirmation_request")
     run_worker()
     assert len(calls) == 2
     assert len(mail.outbox) == 1 and "/confirm/" in mail.outbox[0].body
@@ -61,7 +61,7 @@ def test_a_task_that_always_fails_on_the_database_is_left_failed(client, petitio
         calls.append(signer)
         raise OperationalError("canceling statement due to statement timeout")
 
-    monkeypatch.setattr(actions, "send_confirmation_request", broken)
+    monkeypatch.setattr(petition_mail, "send_confirmation_request", broken)
     run_worker()
     assert len(calls) == task_worker.MAX_ATTEMPTS
     assert DBTaskResult.objects.get().status == "FAILED"
@@ -71,7 +71,7 @@ def test_a_failure_that_could_not_be_recorded_is_not_left_running(client, petiti
     """What db_worker does when PostgreSQL restarts under a task: the task fails, and so does
     recording its failure. db_worker exited, leaving the task RUNNING for ever."""
     assert sign(client, petition).status_code == 302
-    failing_once(monkeypatch, actions, "send_confirmation_request")
+    failing_once(monkeypatch, petition_mail, "send_confirmation_request")
     failing_once(monkeypatch, DBTaskResult, "set_failed")
     answers = iter([False, False, True])
     monkeypatch.setattr(task_worker, "database_answers", lambda: next(answers))

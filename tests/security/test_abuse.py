@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from petition.forms import SignatureForm
 from petition.models import BlockRule, Signature, Signer
-from petition.protection import assess, describe_reasons
+from petition.protection.verdict import assess, describe_reasons
 from tests.admin_login import login_verified
 from tests.security.test_abuse_support import person, protected, set_protection, sign, started
 

@@ -9,12 +9,13 @@ from django.core import signing
 from django.core.cache import cache
 from django.urls import reverse
 
-from petition import protection
 from petition.models import Protection
-from petition.protection import FORM_STARTED_SALT, leading_zero_bits
+from petition.protection import bot_traps
+from petition.protection.bot_traps import FORM_STARTED_SALT
+from petition.protection.proof_of_work import leading_zero_bits
 
 # The real fill-time check, even if a conftest relaxes it for tests that post forms directly.
-REAL_FORM_AGE = protection.form_age
+REAL_FORM_AGE = bot_traps.form_age
 
 _numbers = itertools.count(1)
 
@@ -67,7 +68,7 @@ def fetch_challenge(client):
 @pytest.fixture
 def protected(db, monkeypatch):
     """Limits small enough to reach in a test; alerts out of the way unless a test lowers them."""
-    monkeypatch.setattr(protection, "form_age", REAL_FORM_AGE)
+    monkeypatch.setattr(bot_traps, "form_age", REAL_FORM_AGE)
     set_protection(
         burst_limit=2,
         sustained_limit=3,

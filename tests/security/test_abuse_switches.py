@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from campaign.models import Action
 from petition.models import BlockRule, Protection, Signature, Signer, UsedChallenge
-from petition.protection import leading_zero_bits, new_challenge
+from petition.protection.proof_of_work import leading_zero_bits, new_challenge
 from petition.retention import apply_retention
 from tests.admin_login import login_verified
 from tests.campaign.action_factories import report_data
@@ -290,13 +290,21 @@ def protection_form(**changes):
 
 @pytest.mark.django_db
 def test_a_moderator_cannot_change_or_see_the_protection(client, moderator):
-    Protection.current()
+    Protection.objects.get_or_create(pk=1)
     login_verified(client, moderator)
     change = reverse("admin:petition_protection_change", args=[1])
     assert client.get(change).status_code == 403
     assert client.post(change, protection_form(signing_paused="on")).status_code == 403
     assert client.get(reverse("admin:petition_blockrule_add")).status_code == 403
     assert Protection.objects.get().signing_paused is False
+
+
+@pytest.mark.django_db
+def test_reading_the_protection_never_writes(django_assert_num_queries):
+    Protection.objects.all().delete()  # a database flushed by hand: the defaults apply
+    with django_assert_num_queries(1):
+        assert Protection.current().burst_limit == 5
+    assert not Protection.objects.exists()
 
 
 @pytest.mark.django_db
@@ -312,6 +320,7 @@ def test_the_protection_changelist_goes_to_the_one_row(client, superuser):
 
 @pytest.mark.django_db
 def test_saving_the_protection_takes_effect_at_once(client, superuser, petition):
+    Protection.objects.get_or_create(pk=1)
     assert Protection.current().signing_paused is False  # now cached
     login_verified(client, superuser)
     change = reverse("admin:petition_protection_change", args=[1])

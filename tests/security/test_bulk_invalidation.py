@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from petition import invalidation as bulk
+from petition import invalidation_batches as batches
 from petition import moderation
 from petition.models import (
     InvalidatedSignature,
@@ -35,7 +36,7 @@ def draft(petition, user=None, **conditions):
 
 
 def matched_names(invalidation):
-    return set(bulk.matching_signatures(invalidation).values_list("full_name", flat=True))
+    return set(invalidation.matching_signatures().values_list("full_name", flat=True))
 
 
 def run(invalidation, user, capture):
@@ -199,7 +200,7 @@ def test_an_invalidation_without_a_real_condition_is_refused(
 
     unchecked = Invalidation.objects.create(petition=petition, **conditions)
     with pytest.raises(ValueError, match="condition"):
-        bulk.matching_signatures(unchecked)
+        unchecked.matching_signatures()
     assert bulk.start_run(unchecked, moderator) is False
     assert Signature.objects.get().status == Status.APPROVED
 
@@ -261,7 +262,7 @@ def test_run_changes_what_the_preview_counted_and_keeps_counts_exact(
     bots, honest = flood
     assert_counts_exact(petition)
     invalidation = draft(petition, moderator, ip_hash=HASH, new_status=Status.SPAM)
-    previewed = set(bulk.matching_signatures(invalidation).values_list("pk", flat=True))
+    previewed = set(invalidation.matching_signatures().values_list("pk", flat=True))
     assert previewed == {bot.pk for bot in bots}
 
     invalidation = run(invalidation, moderator, django_capture_on_commit_callbacks)
@@ -295,16 +296,16 @@ def test_run_changes_what_the_preview_counted_and_keeps_counts_exact(
 def test_run_goes_in_batches_and_records_progress(
     petition, flood, moderator, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(bulk, "BATCH_SIZE", 5)
+    monkeypatch.setattr(batches, "BATCH_SIZE", 5)
     seen = []
-    run_batch = bulk._run_batch
+    run_batch = batches._run_batch
 
     def watched(invalidation, *args):
         pks = run_batch(invalidation, *args)
         seen.append((len(pks), Invalidation.objects.get(pk=invalidation.pk).processed))
         return pks
 
-    monkeypatch.setattr(bulk, "_run_batch", watched)
+    monkeypatch.setattr(batches, "_run_batch", watched)
     invalidation = run(draft(petition, ip_hash=HASH), moderator, django_capture_on_commit_callbacks)
 
     assert seen == [(5, 5), (5, 10), (2, 12), (0, 12)]
@@ -316,8 +317,8 @@ def test_run_goes_in_batches_and_records_progress(
 def test_a_failed_run_is_recorded_and_can_be_resumed(
     petition, flood, moderator, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(bulk, "BATCH_SIZE", 5)
-    run_batch = bulk._run_batch
+    monkeypatch.setattr(batches, "BATCH_SIZE", 5)
+    run_batch = batches._run_batch
     calls = []
 
     def failing_second_time(*args):
@@ -326,7 +327,7 @@ def test_a_failed_run_is_recorded_and_can_be_resumed(
             raise RuntimeError("database went away")
         return run_batch(*args)
 
-    monkeypatch.setattr(bulk, "_run_batch", failing_second_time)
+    monkeypatch.setattr(batches, "_run_batch", failing_second_time)
     invalidation = draft(petition, ip_hash=HASH)
     # The task backend records the task as failed; the invalidation says so too.
     invalidation = run(invalidation, moderator, django_capture_on_commit_callbacks)
@@ -334,7 +335,7 @@ def test_a_failed_run_is_recorded_and_can_be_resumed(
     assert invalidation.processed == 5 and "database went away" in invalidation.error
     assert_counts_exact(petition)
 
-    monkeypatch.setattr(bulk, "_run_batch", run_batch)
+    monkeypatch.setattr(batches, "_run_batch", run_batch)
     invalidation = run(invalidation, moderator, django_capture_on_commit_callbacks)
     assert invalidation.state == State.DONE
     assert invalidation.processed == invalidation.matched == 12
@@ -406,7 +407,7 @@ def test_undo_leaves_signatures_changed_since_and_says_how_many(
 ):
     bots, _honest = flood
     invalidation = run(draft(petition, ip_hash=HASH), moderator, django_capture_on_commit_callbacks)
-    approved_since, erased_since = bots[2], bots[3]
+    approved_since, erased_since = bots[1], bots[3]  # bots[1] had confirmed its address
     moderation.moderate(Signature.objects.filter(pk=approved_since.pk), Status.APPROVED, moderator)
     Signature.objects.filter(pk=erased_since.pk).erase()
 
@@ -425,14 +426,14 @@ def test_undo_in_batches_and_the_direct_call(
     petition, flood, moderator, monkeypatch, django_capture_on_commit_callbacks
 ):
     invalidation = run(draft(petition, ip_hash=HASH), moderator, django_capture_on_commit_callbacks)
-    monkeypatch.setattr(bulk, "BATCH_SIZE", 5)
+    monkeypatch.setattr(batches, "BATCH_SIZE", 5)
 
-    invalidation = bulk.undo_invalidation(invalidation.pk, moderator)
+    invalidation = batches.undo_invalidation(invalidation.pk, moderator)
 
     assert invalidation.state == State.UNDONE and invalidation.restored == 12
     assert_counts_exact(petition)
     # Nothing more happens on a second call.
-    assert bulk.undo_invalidation(invalidation.pk, moderator).restored == 12
+    assert batches.undo_invalidation(invalidation.pk, moderator).restored == 12
 
 
 @pytest.mark.django_db

@@ -1,136 +1,39 @@
-import random
+"""Who signed: a person (Signature) or an organisation (Organisation), and how their status moves.
+
+Every status change goes through `SignerQuerySet.change_status`, which keeps the public
+counters exact and never counts a signer whose email address is unconfirmed: the
+confirmation link is what proves the signer exists. A check constraint in the database says
+the same, so no path can store a counted signer without `confirmed_at`.
+"""
+
 import uuid
-from collections import Counter
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import F, Q, Value
-from django.db.models.functions import Cast, Concat, Lower
-from django.urls import reverse
+from django.db.models.functions import Cast, Coalesce, Concat, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
 
-COUNTER_SHARDS = 8
+from .counts import SignatureCount
+from .petitions import Petition
 
 
-class PetitionQuerySet(models.QuerySet):
-    def public(self):
-        """Petitions the public may read: open or closed, never drafts."""
-        return self.exclude(status=Petition.Status.DRAFT)
-
-    def with_protection(self):
-        """Add the site-wide switches `signing_paused` and `under_attack` (None before the
-        protection row exists), read in the petition's own query rather than one more."""
-        from .protection import Protection
-
-        switches = Protection.objects.filter(pk=1)
-        return self.annotate(
-            signing_paused=models.Subquery(switches.values("signing_paused")[:1]),
-            under_attack=models.Subquery(switches.values("under_attack")[:1]),
-        )
-
-
-class Petition(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
-
-    class Moderation(models.TextChoices):
-        PUBLISH = "publish", _("Publish confirmed signers' names at once")
-        APPROVE = "approve", _("Hold every name for a moderator's approval")
-
-    title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    lead = models.TextField(_("lead"), help_text=_("One or two sentences shown at the top."))
-    demands = models.TextField(_("demands"), help_text=_("Markdown."))
-    addressee = models.CharField(
-        _("addressee"), max_length=200, help_text=_('e.g. "the Government of Pakistan"')
-    )
-    goal = models.PositiveIntegerField(_("signature goal"), default=1000)
-    opens_at = models.DateTimeField(_("opens at"), default=timezone.now)
-    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
-    moderation = models.CharField(
-        _("moderation policy"), max_length=10, choices=Moderation, default=Moderation.PUBLISH
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = PetitionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-opens_at"]
-        verbose_name = _("petition")
-        verbose_name_plural = _("petitions")
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return reverse("petition:detail", args=[self.slug])
-
-    def is_accepting_signatures(self, now=None):
-        now = now or timezone.now()
-        return (
-            self.status == self.Status.OPEN
-            and self.opens_at <= now
-            and (self.closes_at is None or now < self.closes_at)
-        )
-
-    def counts_cache_key(self):
-        return f"petition:{self.pk}:counts"
-
-    def counts(self):
-        """Public figures, read from the counter table and cached for a few seconds.
-
-        Never a COUNT(*) over signatures: the counter table has at most
-        countries × shards rows per petition.
-        """
-        key = self.counts_cache_key()
-        result = cache.get(key)
-        if result is None:
-            result = self.compute_counts()
-            cache.set(key, result, settings.COUNT_CACHE_SECONDS)
-        return result
-
-    def compute_counts(self):
-        by_country = dict(
-            SignatureCount.objects.filter(petition=self)
-            .values_list("country")
-            .annotate(n=models.Sum("signatures"))
-            .filter(n__gt=0)
-            .order_by("-n", "country")
-            .values_list("country", "n")
-        )
-        total = sum(by_country.values())
-        organisations = self.organisations.filter(status=Signer.Status.APPROVED).count()
-        org_countries = set(
-            self.organisations.filter(status=Signer.Status.APPROVED).values_list(
-                "country", flat=True
-            )
-        )
-        return {
-            "total": total,
-            "organisations": organisations,
-            "countries": len(set(by_country) | org_countries),
-            "goal": self.goal,
-            "by_country": by_country,
-        }
-
-    def progress_percent(self, total):
-        if not self.goal:
-            return 100
-        return min(100, int(total * 100 / self.goal))
+def is_confirmation(old, new):
+    """Pending to confirmed is the signer confirming by the emailed link (it sets confirmed_at);
+    no other move may count a signer whose address was never confirmed."""
+    return old == Signer.Status.PENDING and new == Signer.Status.CONFIRMED
 
 
 class SignerQuerySet(models.QuerySet):
     def counted(self):
         return self.filter(status__in=Signer.COUNTED)
+
+    def approved(self):
+        return self.filter(status=Signer.Status.APPROVED)
 
     def awaiting_moderation(self):
         return self.filter(status=Signer.Status.CONFIRMED)
@@ -145,11 +48,13 @@ class SignerQuerySet(models.QuerySet):
         now = now or timezone.now()
         with transaction.atomic():
             rows = [
-                row
-                for row in self.select_for_update()
+                (pk, petition_id, country, old)
+                for pk, petition_id, country, old, confirmed_at in self.select_for_update()
                 .order_by("pk")  # every transaction locks in the same order: no deadlock
-                .values_list("pk", "petition_id", "country", "status")
-                if row[3] != status and only_from in (None, row[3])
+                .values_list("pk", "petition_id", "country", "status", "confirmed_at")
+                if old != status
+                and only_from in (None, old)
+                and (status not in Signer.COUNTED or confirmed_at or is_confirmation(old, status))
             ]
             if not rows:
                 return []
@@ -157,7 +62,7 @@ class SignerQuerySet(models.QuerySet):
             if moderated:
                 changes["moderated_at"] = now
             if status == Signer.Status.CONFIRMED:
-                changes["confirmed_at"] = now
+                changes["confirmed_at"] = Coalesce(F("confirmed_at"), Value(now))
             self.model.objects.filter(pk__in=[row[0] for row in rows]).update(**changes)
             self.model.apply_count_changes(
                 (petition_id, country, Signer.counts(status) - Signer.counts(old))
@@ -223,6 +128,9 @@ class Signer(models.Model):
         SUSPECTED = "suspected", _("Suspected fraud")
 
     COUNTED = (Status.CONFIRMED, Status.APPROVED)
+    KIND = ""  # "signature" or "organisation": what tasks and templates call each model
+    # Not counted, but a moderator may still count them once the address is confirmed.
+    HELD_BACK = (Status.SUSPECTED, Status.SPAM, Status.REJECTED)
     TOKEN_PREFIX = ""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -244,7 +152,7 @@ class Signer(models.Model):
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     ip_hash = models.CharField(_("IP hash"), max_length=32, blank=True, db_index=True)
     emails_sent = models.PositiveSmallIntegerField(_("emails sent"), default=0)
-    # Why a signature was flagged as suspected fraud: codes of petition.protection.REASONS.
+    # Why a signature was flagged as suspected fraud: codes of petition.protection.verdict.REASONS.
     suspicion = models.CharField(_("why suspected"), max_length=100, blank=True, editable=False)
 
     objects = SignerQuerySet.as_manager()
@@ -264,19 +172,30 @@ class Signer(models.Model):
         return 1 if status in Signer.COUNTED else 0
 
     @property
-    def is_counted(self):
-        return self.status in self.COUNTED
-
-    @property
     def awaits_confirmation(self):
         """Pending, or suspected and not confirmed yet: a suspected signer is treated alike."""
         return self.status == self.Status.PENDING or (
             self.status == self.Status.SUSPECTED and self.confirmed_at is None
         )
 
+    @property
+    def shown_status(self):
+        """The status the signer is told of. A suspected signer sees what an honest one would
+        (a refusal would tell a flooder which of his tricks work); the model keeps the truth."""
+        if self.status == self.Status.SUSPECTED:
+            return self.Status.CONFIRMED if self.confirmed_at else self.Status.PENDING
+        return self.Status(self.status)
+
     @classmethod
     def apply_count_changes(cls, changes):
         """Organisations are counted on demand (few rows); only signatures use counters."""
+
+    @staticmethod
+    def counted_only_if_confirmed(name):
+        """The database's own guard of the invariant every status change keeps."""
+        return models.CheckConstraint(
+            condition=~Q(status__in=Signer.COUNTED) | Q(confirmed_at__isnull=False), name=name
+        )
 
     # Tokens: signed, timestamped, never stored; the payload is the public uuid.
     def make_token(self, purpose):
@@ -319,11 +238,12 @@ class Signer(models.Model):
         if moved:  # what the row now holds: no need to read it back
             self.status, self.confirmed_at = self.Status.CONFIRMED, now
             return True
-        if self.status == self.Status.SUSPECTED:
-            # Recorded, but it stays suspected (never counted) until a moderator releases it.
+        if self.status in self.HELD_BACK:
+            # The address is proven, but the signer stays held back (never counted) until a
+            # moderator releases or approves it, which needs exactly this proof.
             moved = (
                 type(self)
-                .objects.filter(pk=self.pk, status=self.Status.SUSPECTED, confirmed_at=None)
+                .objects.filter(pk=self.pk, status__in=self.HELD_BACK, confirmed_at=None)
                 .update(confirmed_at=now)
             )
         self.refresh_from_db(fields=["status", "confirmed_at"])
@@ -346,7 +266,7 @@ class Signer(models.Model):
         """Everything stored about this signer, for the signer (GDPR Art. 15 and 20)."""
         data = {"petition": self.petition.title, "petition_url": self.petition.get_absolute_url()}
         for name in self.PERSONAL_FIELDS:
-            value = getattr(self, name)
+            value = self.shown_status.value if name == "status" else getattr(self, name)
             data[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
         data["ip_address"] = (
             "not stored; a keyed hash of it is kept to detect abuse"
@@ -384,6 +304,7 @@ class SignatureQuerySet(SignerQuerySet):
 
 
 class Signature(Signer):
+    KIND = "signature"
     TOKEN_PREFIX = "s:"  # noqa: S105
 
     full_name = models.CharField(_("full name"), max_length=120)
@@ -405,6 +326,7 @@ class Signature(Signer):
             models.UniqueConstraint(
                 fields=["petition", "email_canonical"], name="one_signature_per_email"
             ),
+            Signer.counted_only_if_confirmed("signature_counted_only_if_confirmed"),
         ]
         # The public lists read counted signatures newest first, for a petition and maybe a
         # country (SignerQuerySet.recent): partial indexes in exactly that order, so that a
@@ -463,6 +385,7 @@ class Signature(Signer):
 
 
 class Organisation(Signer):
+    KIND = "organisation"
     TOKEN_PREFIX = "o:"  # noqa: S105
 
     class Kind(models.TextChoices):
@@ -487,6 +410,7 @@ class Organisation(Signer):
             models.UniqueConstraint(
                 "petition", Lower("name"), "country", name="one_signature_per_organisation"
             ),
+            Signer.counted_only_if_confirmed("organisation_counted_only_if_confirmed"),
         ]
 
     PERSONAL_FIELDS = (
@@ -498,78 +422,4 @@ class Organisation(Signer):
         return self.name
 
 
-class SignatureCount(models.Model):
-    """Counted signatures per petition and country, spread over a few shard rows.
-
-    Confirming a signature adds 1 to one random shard row of its country, so that
-    concurrent confirmations do not queue on one hot row; readers sum a few rows.
-    """
-
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE)
-    country = models.CharField(max_length=2)
-    shard = models.PositiveSmallIntegerField()
-    signatures = models.BigIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["petition", "country", "shard"], name="one_counter_per_shard"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.petition_id}/{self.country}/{self.shard}: {self.signatures}"
-
-    @classmethod
-    def add(cls, changes):
-        """Apply (petition_id, country, delta) changes inside the caller's transaction."""
-        totals = Counter()
-        for petition_id, country, delta in changes:
-            if delta:
-                totals[(petition_id, str(country))] += delta
-        rows = [
-            (petition_id, country, random.randrange(COUNTER_SHARDS), delta)
-            for (petition_id, country), delta in sorted(totals.items())
-            if delta
-        ]
-        if not rows:
-            return
-        table = cls._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} (petition_id, country, shard, signatures) "  # noqa: S608
-                "VALUES (%s, %s, %s, %s) "
-                "ON CONFLICT (petition_id, country, shard) "
-                f"DO UPDATE SET signatures = {table}.signatures + excluded.signatures",
-                rows,
-            )
-
-    @classmethod
-    def rebuild(cls, petition):
-        """Recount a petition from its signatures; returns True if the counters had drifted."""
-        with transaction.atomic():
-            # Lock the petition's counters so no increment lands between the count and the swap.
-            list(cls.objects.select_for_update().filter(petition=petition))
-            exact = dict(
-                Signature.objects.filter(petition=petition)
-                .counted()
-                .values_list("country")
-                .annotate(n=models.Count("pk"))
-                .values_list("country", "n")
-            )
-            current = dict(
-                cls.objects.filter(petition=petition)
-                .values_list("country")
-                .annotate(n=models.Sum("signatures"))
-                .values_list("country", "n")
-            )
-            current = {country: n for country, n in current.items() if n}
-            if current == exact:
-                return False
-            cls.objects.filter(petition=petition).delete()
-            cls.objects.bulk_create(
-                cls(petition=petition, country=country, shard=0, signatures=n)
-                for country, n in exact.items()
-            )
-        cache.delete(petition.counts_cache_key())
-        return True
+SIGNER_MODELS = {model.KIND: model for model in (Signature, Organisation)}

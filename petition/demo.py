@@ -1,31 +1,27 @@
-"""Seed a demo campaign: one open petition, invented signatories and organisations, a moderator,
-and the campaign around it (people we campaign for, news, solidarity actions: campaign/demo.py).
+"""Demo data for the petition: one open petition, invented signatories and organisations, and
+a demo moderator. Loaded with the campaign's own demo (campaign/demo.py) by `manage.py
+load_demo` (config/management/commands/load_demo.py).
 
 Every person and organisation below is invented; every address is at example.org or
-example.net. Running the command again leaves the data as it is (it is keyed on the
-petition's slug, and each campaign row on its own, so only missing ones are added); `--reset`
-rebuilds it.
+example.net. The petition is keyed on its slug: loading again keeps it as it is.
 """
 
 import base64
-import random
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 
-from campaign import demo as campaign_demo
-from lib.email_address import canonical_email
 from lib.ip import ip_hash
-from petition.models import Organisation, Petition, Signature, SignatureCount, Signer
+
+from .email_address import canonical_email
+from .models import Organisation, Petition, Signature, SignatureCount, Signer
 
 DEMO_SLUG = "free-the-seven"
 MODERATOR_USERNAME = "moderator"
@@ -225,216 +221,187 @@ def _address(name, n, domain):
     return f"{local}.{n}@{domain}" if n else f"{local}@{domain}"
 
 
-class Command(BaseCommand):
-    help = "Load a demo campaign with invented signatories and a demo moderator (DEBUG only)."
+class DemoError(Exception):
+    """The demo cannot be (re)loaded here without touching real data."""
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--print-password",
-            action="store_true",
-            help="Print the demo moderator's password and exit, changing nothing.",
+
+def delete(petition):
+    """Delete the demo petition, but only if every signer in it is an invented one; else
+    DemoError, and nothing is deleted."""
+    foreign = Q()
+    for domain in DEMO_DOMAINS:
+        foreign &= ~Q(email__iendswith=f"@{domain}")
+    if (
+        petition.signatures.filter(foreign).exists()
+        or petition.organisations.filter(foreign).exists()
+    ):
+        raise DemoError(
+            f"The petition {DEMO_SLUG!r} has signers outside {', '.join(DEMO_DOMAINS)}: "
+            "it is not (only) demo data, so --reset leaves it alone."
         )
-        parser.add_argument(
-            "--force", action="store_true", help="Load the demo data even with DEBUG off."
+    petition.delete()
+
+
+def build(rng):
+    now = timezone.now()
+    petition = Petition.objects.create(**PETITION, opens_at=now - timedelta(days=30))
+    signatures = list(_signatures(petition, rng, now))
+    Signature.objects.bulk_create(signatures)
+    organisations = list(_organisations(petition, rng, now))
+    Organisation.objects.bulk_create(organisations)
+    # created_at is auto_now_add, so bulk_create stamped "now": spread it over the weeks.
+    for signer in (*signatures, *organisations):
+        signer.created_at = signer.consented_at
+    Signature.objects.bulk_update(signatures, ["created_at"], batch_size=500)
+    Organisation.objects.bulk_update(organisations, ["created_at"])
+    SignatureCount.rebuild(petition)
+    return petition
+
+
+def _signer_fields(rng, now, status, ip):
+    """What every signer has: a status and its timestamps, consent, an IP hash."""
+    if status == Status.PENDING:
+        created = now - timedelta(hours=rng.uniform(1, 72))
+        confirmed = None
+    else:
+        if status == Status.CONFIRMED:  # the moderation queue: recent confirmations
+            confirmed = now - timedelta(hours=rng.uniform(1, 72))
+        else:  # more recent days see more signatures
+            confirmed = now - timedelta(days=28 * rng.random() ** 1.5, minutes=5)
+        created = confirmed - timedelta(minutes=rng.uniform(1, 90))
+    moderated = None
+    if status in (Status.APPROVED, Status.REJECTED, Status.SPAM):
+        moderated = min(confirmed + timedelta(hours=rng.uniform(1, 30)), now)
+    return {
+        "status": status,
+        "consent_version": settings.PRIVACY_NOTICE_VERSION,
+        "consented_at": created,
+        "confirmed_at": confirmed,
+        "moderated_at": moderated,
+        "keep_informed": rng.random() < 0.4,
+        "emails_sent": 1,
+        "ip_hash": ip_hash(ip),
+    }
+
+
+def _signatures(petition, rng, now):
+    n = 0
+    for country, name, role, organisation in PROMINENT:
+        n += 1
+        order = sum(1 for row in PROMINENT[:n] if row[0] == country)
+        email = _address(name, 0, DEMO_DOMAINS[n % 2])
+        _count, language, cities = COUNTRIES[country]
+        yield Signature(
+            petition=petition,
+            full_name=name,
+            email=email,
+            email_canonical=canonical_email(email),
+            country=country,
+            city=rng.choice(cities),
+            role=role,
+            organisation=organisation,
+            show_name=True,
+            featured=True,
+            featured_order=order,
+            language=language,
+            **_signer_fields(rng, now, Status.APPROVED, f"192.0.2.{n}"),
         )
-        parser.add_argument(
-            "--reset", action="store_true", help="Delete the demo petition and build it again."
-        )
-        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Random seed.")
-
-    def handle(self, *args, **options):
-        if options["print_password"]:
-            self.stdout.write(moderator_password())
-            return
-        if not settings.DEBUG and not options["force"]:
-            raise CommandError(
-                "DEBUG is off: this looks like production. Demo data is invented; "
-                "pass --force if you really want it in this database."
-            )
-        with transaction.atomic():
-            existing = Petition.objects.filter(slug=DEMO_SLUG).first()
-            if existing and options["reset"]:
-                self._delete(existing)
-                existing = None
-            if options["reset"]:
-                campaign_demo.reset()
-            if existing:
-                petition, created = existing, False
-            else:
-                petition, created = self._build(random.Random(options["seed"])), True
-            moderator = self._ensure_moderator()
-            # The people we campaign for, news and solidarity actions (campaign/demo.py).
-            campaign_created = campaign_demo.load(petition, moderator)
-        self._report(petition, created)
-        self.stdout.write(campaign_demo.describe(campaign_created))
-
-    def _delete(self, petition):
-        """Delete the demo petition, but only if every signer in it is an invented one."""
-        foreign = Q()
-        for domain in DEMO_DOMAINS:
-            foreign &= ~Q(email__iendswith=f"@{domain}")
-        if (
-            petition.signatures.filter(foreign).exists()
-            or petition.organisations.filter(foreign).exists()
-        ):
-            raise CommandError(
-                f"The petition {DEMO_SLUG!r} has signers outside {', '.join(DEMO_DOMAINS)}: "
-                "it is not (only) demo data, so --reset leaves it alone."
-            )
-        petition.delete()
-
-    def _build(self, rng):
-        now = timezone.now()
-        petition = Petition.objects.create(**PETITION, opens_at=now - timedelta(days=30))
-        signatures = list(self._signatures(petition, rng, now))
-        Signature.objects.bulk_create(signatures)
-        organisations = list(self._organisations(petition, rng, now))
-        Organisation.objects.bulk_create(organisations)
-        # created_at is auto_now_add, so bulk_create stamped "now": spread it over the weeks.
-        for signer in (*signatures, *organisations):
-            signer.created_at = signer.consented_at
-        Signature.objects.bulk_update(signatures, ["created_at"], batch_size=500)
-        Organisation.objects.bulk_update(organisations, ["created_at"])
-        SignatureCount.rebuild(petition)
-        return petition
-
-    def _signer_fields(self, rng, now, status, ip):
-        """What every signer has: a status and its timestamps, consent, an IP hash."""
-        if status == Status.PENDING:
-            created = now - timedelta(hours=rng.uniform(1, 72))
-            confirmed = None
-        else:
-            if status == Status.CONFIRMED:  # the moderation queue: recent confirmations
-                confirmed = now - timedelta(hours=rng.uniform(1, 72))
-            else:  # more recent days see more signatures
-                confirmed = now - timedelta(days=28 * rng.random() ** 1.5, minutes=5)
-            created = confirmed - timedelta(minutes=rng.uniform(1, 90))
-        moderated = None
-        if status in (Status.APPROVED, Status.REJECTED, Status.SPAM):
-            moderated = min(confirmed + timedelta(hours=rng.uniform(1, 30)), now)
-        return {
-            "status": status,
-            "consent_version": settings.PRIVACY_NOTICE_VERSION,
-            "consented_at": created,
-            "confirmed_at": confirmed,
-            "moderated_at": moderated,
-            "keep_informed": rng.random() < 0.4,
-            "emails_sent": 1,
-            "ip_hash": ip_hash(ip),
-        }
-
-    def _signatures(self, petition, rng, now):
-        n = 0
-        for country, name, role, organisation in PROMINENT:
+    statuses = [Status.APPROVED, Status.CONFIRMED, Status.PENDING, Status.REJECTED]
+    taken = {row[1] for row in PROMINENT}
+    for country, (count, language, cities) in COUNTRIES.items():
+        local_orgs = [row[3] for row in ORGANISATIONS if row[0] == country]
+        for _i in range(count):
             n += 1
-            order = sum(1 for row in PROMINENT[:n] if row[0] == country)
-            email = _address(name, 0, DEMO_DOMAINS[n % 2])
-            _count, language, cities = COUNTRIES[country]
+            name = None
+            while name is None or name in taken:  # distinct names read more naturally
+                name = f"{rng.choice(FIRST_NAMES[country])} {rng.choice(SURNAMES[country])}"
+            taken.add(name)
+            email = _address(name, n, DEMO_DOMAINS[n % 2])
+            status = rng.choices(statuses, weights=[78, 12, 7, 3])[0]
+            with_role = rng.random() < 0.15
             yield Signature(
                 petition=petition,
                 full_name=name,
                 email=email,
                 email_canonical=canonical_email(email),
                 country=country,
-                city=rng.choice(cities),
-                role=role,
-                organisation=organisation,
-                show_name=True,
-                featured=True,
-                featured_order=order,
+                city=rng.choice(cities) if rng.random() < 0.8 else "",
+                role=rng.choice(ROLES) if with_role else "",
+                organisation=rng.choice(local_orgs) if with_role and local_orgs else "",
+                comment=rng.choice(COMMENTS) if rng.random() < 0.15 else "",
+                show_name=rng.random() < 0.56,
                 language=language,
-                **self._signer_fields(rng, now, Status.APPROVED, f"192.0.2.{n}"),
+                **_signer_fields(rng, now, status, f"198.51.100.{n % 250 + 1}"),
             )
-        statuses = [Status.APPROVED, Status.CONFIRMED, Status.PENDING, Status.REJECTED]
-        taken = {row[1] for row in PROMINENT}
-        for country, (count, language, cities) in COUNTRIES.items():
-            local_orgs = [row[3] for row in ORGANISATIONS if row[0] == country]
-            for _i in range(count):
-                n += 1
-                name = None
-                while name is None or name in taken:  # distinct names read more naturally
-                    name = f"{rng.choice(FIRST_NAMES[country])} {rng.choice(SURNAMES[country])}"
-                taken.add(name)
-                email = _address(name, n, DEMO_DOMAINS[n % 2])
-                status = rng.choices(statuses, weights=[78, 12, 7, 3])[0]
-                with_role = rng.random() < 0.15
-                yield Signature(
-                    petition=petition,
-                    full_name=name,
-                    email=email,
-                    email_canonical=canonical_email(email),
-                    country=country,
-                    city=rng.choice(cities) if rng.random() < 0.8 else "",
-                    role=rng.choice(ROLES) if with_role else "",
-                    organisation=rng.choice(local_orgs) if with_role and local_orgs else "",
-                    comment=rng.choice(COMMENTS) if rng.random() < 0.15 else "",
-                    show_name=rng.random() < 0.56,
-                    language=language,
-                    **self._signer_fields(rng, now, status, f"198.51.100.{n % 250 + 1}"),
-                )
-        for name in SPAM_NAMES:  # one flood from one address, for the moderation demo
-            n += 1
-            email = _address("offers", n, "example.net")
-            yield Signature(
-                petition=petition,
-                full_name=name,
-                email=email,
-                email_canonical=canonical_email(email),
-                country="US",
-                comment="Great offers at example.net/deals",
-                show_name=True,
-                **self._signer_fields(rng, now, Status.SPAM, "203.0.113.66"),
-            )
-
-    def _organisations(self, petition, rng, now):
-        for n, (country, kind, status, name, contact) in enumerate(ORGANISATIONS):
-            email = _address(name, 0, "example.net")
-            yield Organisation(
-                petition=petition,
-                name=name,
-                kind=kind,
-                country=country,
-                website=f"https://example.org/{slugify(name)}" if n % 3 == 0 else "",
-                statement=STATEMENTS.get(name, ""),
-                contact_name=contact,
-                email=email,
-                email_canonical=canonical_email(email),
-                language=COUNTRIES[country][1],
-                **self._signer_fields(rng, now, status, f"203.0.113.{n + 1}"),
-            )
-
-    def _ensure_moderator(self):
-        user, _created = get_user_model().objects.get_or_create(
-            username=MODERATOR_USERNAME, defaults={"email": f"moderator@{DEMO_DOMAINS[0]}"}
+    for name in SPAM_NAMES:  # one flood from one address, for the moderation demo
+        n += 1
+        email = _address("offers", n, "example.net")
+        yield Signature(
+            petition=petition,
+            full_name=name,
+            email=email,
+            email_canonical=canonical_email(email),
+            country="US",
+            comment="Great offers at example.net/deals",
+            show_name=True,
+            **_signer_fields(rng, now, Status.SPAM, "203.0.113.66"),
         )
-        password = moderator_password()
-        if not (user.is_staff and user.is_active and user.check_password(password)):
-            user.is_staff = user.is_active = True
-            user.set_password(password)
-            user.save()
-        group, _created = Group.objects.get_or_create(name=MODERATORS_GROUP)
-        user.groups.add(group)
-        return user
 
-    def _report(self, petition, created):
-        counts = petition.compute_counts()
-        verb = "Created" if created else "Kept the existing"
-        self.stdout.write(
-            f"{verb} demo petition {petition.title!r}: {counts['total']} counted signatures "
-            f"from {counts['countries']} countries, {counts['organisations']} organisations."
+
+def _organisations(petition, rng, now):
+    for n, (country, kind, status, name, contact) in enumerate(ORGANISATIONS):
+        email = _address(name, 0, "example.net")
+        yield Organisation(
+            petition=petition,
+            name=name,
+            kind=kind,
+            country=country,
+            website=f"https://example.org/{slugify(name)}" if n % 3 == 0 else "",
+            statement=STATEMENTS.get(name, ""),
+            contact_name=contact,
+            email=email,
+            email_canonical=canonical_email(email),
+            language=COUNTRIES[country][1],
+            **_signer_fields(rng, now, status, f"203.0.113.{n + 1}"),
         )
-        self.stdout.write(f"  Petition:   {settings.SITE_URL}{petition.get_absolute_url()}")
-        self.stdout.write(
-            f"  Moderation: {settings.SITE_URL}{reverse('admin:index')}  "
-            f"login: {MODERATOR_USERNAME} / {moderator_password()}"
+
+
+def ensure_moderator():
+    user, _created = get_user_model().objects.get_or_create(
+        username=MODERATOR_USERNAME, defaults={"email": f"moderator@{DEMO_DOMAINS[0]}"}
+    )
+    password = moderator_password()
+    if not (user.is_staff and user.is_active and user.check_password(password)):
+        user.is_staff = user.is_active = True
+        user.set_password(password)
+        user.save()
+    group, _created = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    user.groups.add(group)
+    return user
+
+
+def describe(petition, created):
+    """What was loaded, and how to log in, for the command to print."""
+    counts = petition.compute_counts()
+    lines = []
+    verb = "Created" if created else "Kept the existing"
+    lines.append(
+        f"{verb} demo petition {petition.title!r}: {counts['total']} counted signatures "
+        f"from {counts['countries']} countries, {counts['organisations']} organisations."
+    )
+    lines.append(f"  Petition:   {settings.SITE_URL}{petition.get_absolute_url()}")
+    lines.append(
+        f"  Moderation: {settings.SITE_URL}{reverse('admin:index')}  "
+        f"login: {MODERATOR_USERNAME} / {moderator_password()}"
+    )
+    lines.append("  For a full administrator account: manage.py createsuperuser")
+    if settings.ADMIN_REQUIRE_2FA:
+        lines.append(
+            "  Two-factor login is on: the first login asks to set up an authenticator app."
         )
-        self.stdout.write("  For a full administrator account: manage.py createsuperuser")
-        if settings.ADMIN_REQUIRE_2FA:
-            self.stdout.write(
-                "  Two-factor login is on: the first login asks to set up an authenticator app."
-            )
-        else:
-            self.stdout.write(
-                "  Two-factor login is off for this local demo (ADMIN_REQUIRE_2FA=off); "
-                "in production it is on."
-            )
+    else:
+        lines.append(
+            "  Two-factor login is off for this local demo (ADMIN_REQUIRE_2FA=off); "
+            "in production it is on."
+        )
+    return "\n".join(lines)
