@@ -21,3 +21,6 @@ class ProjectConfig(AppConfig):
     name = "config"
     label = "chorus"
     verbose_name = "Chorus"
+
+    def ready(self):
+        from config import checks  # noqa: F401 (registers the deployment checks)

@@ -133,6 +133,15 @@ def _mailer_from_url(url):
 MAILERS = {"default": _mailer_from_url(env.str("EMAIL_URL", default="consolemail://"))}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Chorus <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who gets error reports (ADMINS, without personal data: lib/error_reports.py) and signing
+# alerts (MANAGERS, with every active superuser): comma-separated addresses.
+ADMINS = env.list("ADMINS", default=[])
+MANAGERS = env.list("MANAGERS", default=[])
+# /.well-known/security.txt (RFC 9116): where to report a vulnerability in this site, a
+# mailto: or https: URL; without it, the first of ADMINS. See SECURITY.md.
+SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="")
+# The security policy security.txt links to, e.g. the SECURITY.md of the code this site runs.
+SECURITY_POLICY_URL = env.str("SECURITY_POLICY_URL", default="")
 
 # Background work: django-tasks-db in production (run `manage.py worker`);
 # TASKS_BACKEND=immediate runs tasks inline (tests, `make run`).
@@ -163,12 +172,14 @@ LANGUAGES = [
     ("ur", _("Urdu")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "UTC"
+# The time moderators read in the back office and emails show; stored times are UTC.
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# Where `collectstatic` writes the files whitenoise (or the web server) serves.
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")

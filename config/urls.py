@@ -15,6 +15,7 @@ urlpatterns = [
     path(f"{settings.ADMIN_PATH}/", admin.site.urls),
     path("favicon.ico", site_files.favicon),
     path("robots.txt", site_files.robots_txt),
+    path(".well-known/security.txt", site_files.security_txt, name="security_txt"),
     # The language menu is on every page, shared caches included: no token (lib/csrf.py).
     path("i18n/setlang/", token_free(set_language), name="set_language"),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),

@@ -59,7 +59,10 @@ def staff_addresses():
     """Who gets alerts: MANAGERS plus every active superuser with an email, each once."""
     from django.contrib.auth import get_user_model
 
-    addresses = [address for _name, address in settings.MANAGERS]
+    # Django 6 takes plain addresses; (name, address) pairs are the older form.
+    addresses = [
+        entry[-1] if isinstance(entry, tuple | list) else entry for entry in settings.MANAGERS
+    ]
     addresses += (
         get_user_model()
         .objects.filter(is_superuser=True, is_active=True)

@@ -224,7 +224,7 @@ def settings_value(name, **environ):
     env = {key: value for key, value in os.environ.items() if key != name} | environ
     code = (
         "import json, django; django.setup(); from django.conf import settings; "
-        f"print(json.dumps(settings.{name}))"
+        f"print(json.dumps({name if '(' in name else 'settings.' + name}))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], env=env | {"DJANGO_SETTINGS_MODULE": "config.settings"},
@@ -237,3 +237,15 @@ def test_page_copies_are_on_in_production_and_off_while_developing():
     assert settings_value("PUBLIC_PAGE_CACHE", DEBUG="off") is True
     assert settings_value("PUBLIC_PAGE_CACHE", DEBUG="on") is False
     assert settings_value("PUBLIC_PAGE_CACHE", DEBUG="on", PUBLIC_PAGE_CACHE="on") is True
+
+
+def test_operators_set_where_static_files_go_the_time_zone_and_who_is_told(tmp_path):
+    # A Path, which json cannot write: compared through its string.
+    assert settings_value("str(settings.STATIC_ROOT)", STATIC_ROOT=str(tmp_path)) == str(tmp_path)
+    assert settings_value("str(settings.STATIC_ROOT)").endswith("var/static")
+    assert settings_value("TIME_ZONE", TIME_ZONE="America/Mexico_City") == "America/Mexico_City"
+    assert settings_value("ADMINS", ADMINS="ops@example.org,dev@example.org") == [
+        "ops@example.org",
+        "dev@example.org",
+    ]
+    assert settings_value("MANAGERS", MANAGERS="team@example.org") == ["team@example.org"]

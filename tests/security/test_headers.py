@@ -35,6 +35,8 @@ def test_manage_py_check_deploy_passes_with_production_settings():
         "ALLOWED_HOSTS": "petition.example.org",
         "EMAIL_URL": "smtp+tls://chorus:password@smtp.example.org:587",
         "SITE_URL": "https://petition.example.org",
+        "ADMINS": "ops@example.org",
+        "SECURITY_CONTACT": "mailto:security@example.org",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
