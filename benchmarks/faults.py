@@ -11,6 +11,7 @@ import itertools
 import os
 import re
 import shutil
+import socket
 import socketserver
 import subprocess
 import threading
@@ -112,28 +113,107 @@ class PrivateCluster:
 
 
 class PrivateRedis:
-    """redis-server without persistence: killing it loses the cache, as an outage would."""
+    """redis-server without persistence: killing it loses the cache, as an outage would.
+
+    `refuse_writes` puts it in a state where production's Redis is up but refuses writes,
+    `accept_writes` puts it right as an operator would:
+
+    - "oom": full, `maxmemory` reached under `noeviction`; then `maxmemory` raised;
+    - "misconf": a snapshot failed with `stop-writes-on-bgsave-error yes` (`dump.rdb` is a
+      directory: renaming the new snapshot onto it fails, as root too); then the data
+      folder fixed and a snapshot taken;
+    - "readonly": a replica, as a primary becomes after a failover (here of a primary that
+      cannot be reached: it keeps its data and serves reads); then promoted again.
+    """
+
+    REFUSALS = {"oom": "OutOfMemoryError", "misconf": "MISCONF", "readonly": "ReadOnlyError"}
 
     def __init__(self, port, log):
         self.port, self.log = port, log
+        self.directory = log.parent / "redis"  # where a snapshot goes
 
     def start(self):
+        self.directory.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                 "--save", "", "--appendonly", "no"],
+                 "--save", "", "--appendonly", "no", "--dir", str(self.directory)],
                 stdout=log, stderr=log,
             )  # fmt: skip
         wait_for_port(self.port)
+        # Another Redis on the port (ours then exits): never break a server we did not start.
+        if self.client().info("server")["process_id"] != self.process.pid:
+            self.process.wait(timeout=10)
+            raise RuntimeError(f"127.0.0.1:{self.port} is another process's Redis")
 
     def kill(self):
         self.process.kill()
         self.process.wait(timeout=10)
+        return "killed"
 
-    def keys(self):
+    def client(self):
         import redis
 
-        return redis.Redis(port=self.port, socket_timeout=2).dbsize()
+        return redis.Redis(port=self.port, socket_timeout=2)
+
+    def sets(self):
+        """SET commands since Redis started: (executed, refused); none while it is down."""
+        import redis
+
+        try:
+            stats = self.client().info("commandstats").get("cmdstat_set", {})
+        except redis.ConnectionError:
+            return 0, 0
+        return stats.get("calls", 0), stats.get("rejected_calls", 0)
+
+    def write_refused(self):
+        """The error Redis answers a write with now ("" if it accepts writes)."""
+        import redis
+
+        try:
+            self.client().set("faults:probe", 1, px=1)
+        except redis.ResponseError as error:
+            return f"{type(error).__name__}: {error}"
+        return ""
+
+    def _snapshot(self):
+        client = self.client()
+        client.bgsave()
+        while client.info("persistence")["rdb_bgsave_in_progress"]:
+            time.sleep(0.02)
+        return client.info("persistence")["rdb_last_bgsave_status"]
+
+    def refuse_writes(self, refusal):
+        """Put Redis in the state `refusal` (a key of REFUSALS); return what a write gets."""
+        client, dump = self.client(), self.directory / "dump.rdb"
+        if refusal == "oom":
+            client.config_set("maxmemory-policy", "noeviction")
+            client.config_set("maxmemory", 1)
+        elif refusal == "misconf":
+            dump.unlink(missing_ok=True)
+            dump.mkdir()
+            client.config_set("stop-writes-on-bgsave-error", "yes")
+            client.config_set("save", "3600 1")
+            self._snapshot()
+        else:
+            client.replicaof("127.0.0.1", closed_port())
+        if self.REFUSALS[refusal] not in (error := self.write_refused()):
+            raise RuntimeError(f"Redis should refuse writes ({refusal}), answers {error!r}")
+        return error
+
+    def accept_writes(self, refusal):
+        client = self.client()
+        if refusal == "oom":
+            client.config_set("maxmemory", 0)
+        elif refusal == "misconf":
+            (self.directory / "dump.rdb").rmdir()
+            if self._snapshot() != "ok":
+                raise RuntimeError("Redis still cannot write its snapshot")
+            client.config_set("save", "")  # no persistence, as started
+        else:
+            client.replicaof("NO", "ONE")
+        if error := self.write_refused():
+            raise RuntimeError(f"Redis should accept writes again, answers {error!r}")
 
     def __enter__(self):
         self.start()
@@ -143,6 +223,13 @@ class PrivateRedis:
         if self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
+
+
+def closed_port():
+    """A port of 127.0.0.1 where nothing listens (once the probe that found it is closed)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class _SmtpSession(socketserver.StreamRequestHandler):

@@ -1,12 +1,13 @@
 # ruff: noqa: S603 - runs our own commands
 """make reliability: faults injected while a crowd signs and reads, on a private stack.
 
-PostgreSQL restarted, Redis killed, gunicorn reloaded (HUP) and stopped (TERM), the mail
-server down, then the backup drill (pg_dump, restore, migrate --check, counts and checksums).
-Every service broken here is the run's own (benchmarks/faults.py). Prints one line per
-check, writes var/reliability/<time>.json, exits 1 if any check failed.
+PostgreSQL restarted, Redis killed and refusing writes (OOM, MISCONF, READONLY), gunicorn
+reloaded (HUP) and stopped (TERM), the mail server down, then the backup drill (pg_dump,
+restore, migrate --check, counts and checksums). Every service broken here is the run's
+own (benchmarks/faults.py). Prints one line per check, writes var/reliability/<time>.json,
+exits 1 if any check failed.
 
-    python -m benchmarks.reliability            # the full run (about 5 minutes)
+    python -m benchmarks.reliability            # the full run (about 7 minutes)
     python -m benchmarks.reliability --quick    # a smoke run: small data, seconds per fault
 """
 
@@ -189,29 +190,44 @@ def scenario_postgres(run, server):
     must_be_zero(run.report, "postgres restart: signatures stored half-written", broken, "rows")
 
 
-def scenario_redis(run):
-    crowd = Crowd(run.site, "redis")
-    with crowd:
+def scenario_redis(run, server, fault="stopped"):
+    """Redis killed then started again empty ("stopped"), or refusing writes then put right
+    (PrivateRedis.REFUSALS; on a warm cache, so no load before): no request may fail, the
+    warning comes once a minute per worker, not per request, and Redis is used again."""
+    stopped, tag, log = fault == "stopped", f"redis-{fault}", run.directory / "gunicorn.log"
+    name = "redis stopped" if stopped else f"redis {fault.upper()}"
+    warned, started = log.read_text(errors="replace").count("Cache unavailable"), time.monotonic()
+    workers = worker_pids(server)  # after a HUP, old ones may still serve: count them too
+    with Crowd(run.site, tag) as crowd:
+        time.sleep(run.seconds if stopped else 0)
+        answer = run.redis.kill() if stopped else run.redis.refuse_writes(fault)
+        down, refused_before = time.monotonic(), run.redis.sets()[1]
         time.sleep(run.seconds)
-        down = time.monotonic()
-        run.redis.kill()
+        up, refused = time.monotonic(), run.redis.sets()[1] - refused_before
+        run.redis.start() if stopped else run.redis.accept_writes(fault)
+        executed = run.redis.sets()[0]
         time.sleep(run.seconds)
-        up = time.monotonic()
-        run.redis.start()
-        time.sleep(run.seconds)
-    check_writes(run, "redis stopped", crowd.outcomes, "redis")
+    for _ in range(5):  # page copies go (back) into Redis
+        run.site.read()
+    check_writes(run, name, crowd.outcomes, tag)
     during = [o for o in crowd.outcomes if down <= o.started and o.ended <= up]
     served = Counter(o.kind for o in during if o.succeeded)
+    meanwhile = "without Redis" if stopped else f"while Redis refused {refused} SETs ({answer})"
     must_be_zero(
-        run.report, "redis stopped: requests failed while Redis was down",
-        sum(not o.succeeded for o in during), "failed",
-        note=f"{served['sign']} signatures, {served['read']} pages served without Redis",
+        run.report, f"{name}: requests failed while Redis " + ("was down" if stopped else
+        "refused writes"), sum(not o.succeeded for o in during), "failed",
+        note=f"{served['sign']} signatures, {served['read']} pages served {meanwhile}"[:160],
     )  # fmt: skip
-    for _ in range(5):  # a fresh Redis is empty: the page copies go back into it
-        run.site.read()
+    warnings = log.read_text(errors="replace").count("Cache unavailable") - warned
+    workers |= worker_pids(server)
+    allowed = len(workers) * (1 + int((time.monotonic() - started) // 60))
     run.report.add(
-        "redis restarted: used again (keys written)", run.redis.keys(), "keys",
-        floor=lambda n: n > 0,
+        f"{name}: warnings logged, once a minute per worker", warnings, "lines",
+        floor=lambda n: n <= allowed, note=f"<= {allowed}",
+    )  # fmt: skip
+    run.report.add(
+        ("redis restarted" if stopped else f"{name} put right") + ": used again (SETs done)",
+        run.redis.sets()[0] - executed, "SETs", floor=lambda n: n > 0,
     )  # fmt: skip
 
 
@@ -400,7 +416,8 @@ def scenario_backup(run):
 def timed(report, scenario, *args):
     started = time.monotonic()
     scenario(*args)
-    report.durations[scenario.__name__] = round(time.monotonic() - started, 1)
+    name = "_".join([scenario.__name__, *(arg for arg in args if isinstance(arg, str))])
+    report.durations[name] = round(time.monotonic() - started, 1)
 
 
 def prepare(run_id, ports, cluster, seed):
@@ -466,9 +483,11 @@ def main():
                       directory)  # fmt: skip
             timed(report, scenario_writes, run)
             timed(report, scenario_postgres, run, server)
-            timed(report, scenario_redis, run)
+            timed(report, scenario_redis, run, server)
             timed(report, scenario_email, run)
             timed(report, scenario_hup, run, server)
+            for refusal in PrivateRedis.REFUSALS:
+                timed(report, scenario_redis, run, server, refusal)
             timed(report, scenario_term, run, server)
             timed(report, check_emails, run, worker)
         # The worker has stopped too: the database is quiet, so copy and source must match.
