@@ -322,7 +322,7 @@ CONFIRMATION_MAX_AGE_DAYS = env.int("CONFIRMATION_MAX_AGE_DAYS", default=14)
 RETENTION_UNCONFIRMED_DAYS = env.int("RETENTION_UNCONFIRMED_DAYS", default=30)
 RETENTION_IP_HASH_DAYS = env.int("RETENTION_IP_HASH_DAYS", default=30)
 RETENTION_ANONYMISE_MONTHS = env.int("RETENTION_ANONYMISE_MONTHS", default=6)
-# Abuse resistance (petition/protection.py); signing limits are edited in the admin.
+# Abuse resistance (petition/protection/); signing limits are edited in the admin.
 # Requests per network (IP hash) per minute to the public signatory lists, and per hour to
 # the "report an action" form.
 SIGNATORY_LIST_RATE_LIMIT = env.int("SIGNATORY_LIST_RATE_LIMIT", default=60)

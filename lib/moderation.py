@@ -24,10 +24,12 @@ class Outcome:
 
 
 def log_change(objects, user, message):
-    """One CHANGE entry per object, in the language the moderator is using."""
+    """One CHANGE entry per object, in the language the moderator is using. `user`: the
+    moderator, or their id (a background task knows only that); None logs nothing."""
     objects = list(objects)
-    if objects:
-        LogEntry.objects.log_actions(user.pk, objects, CHANGE, str(message))
+    user_id = getattr(user, "pk", user)
+    if objects and user_id:
+        LogEntry.objects.log_actions(user_id, objects, CHANGE, str(message))
 
 
 def selected(queryset):

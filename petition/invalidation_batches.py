@@ -9,7 +9,6 @@ signatures still in the status the run set, and leaves alone (and counts) the ot
 
 import logging
 
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
 from django.db.models import F, Max, OuterRef, Subquery
 from django.utils import timezone
@@ -32,8 +31,7 @@ RESTORED_MESSAGE = _("Restored to “%(status)s” (undo of bulk invalidation %(
 
 
 def log_invalidation(invalidation, user_id, message):
-    if user_id:
-        LogEntry.objects.log_actions(user_id, [invalidation], CHANGE, str(message))
+    log_change([invalidation], user_id, message)
 
 
 def locked(invalidation_id):
@@ -109,8 +107,7 @@ def _run_batch(invalidation, user_id, last_pk, ceiling):
                 "change": STATUS_MESSAGES[invalidation.new_status],
                 "number": invalidation.pk,
             }
-            moved_signatures = Signature.objects.filter(pk__in=moved).order_by("pk")
-            LogEntry.objects.log_actions(user_id, moved_signatures, CHANGE, str(message))
+            log_change(Signature.objects.filter(pk__in=moved).order_by("pk"), user_id, message)
         Invalidation.objects.filter(pk=invalidation.pk).update(
             processed=F("processed") + len(moved)
         )

@@ -38,7 +38,7 @@ COUNT_JSON_FIELDS = ("total", "organisations", "countries", "goal")
 
 # The only columns the public pages load: private ones (email, ip_hash, contact_name…) are not
 # even fetched. A template reaching for one would cost a query per row, which the query-count
-# tests in tests/petition/test_public.py would catch.
+# tests in tests/petition/test_public*.py would catch.
 PUBLIC_SIGNATURE_FIELDS = (
     "pk",
     "uuid",  # the signatory list's "next" links name the last row shown
