@@ -6,10 +6,11 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from lib.admin import ReviewQueueFilter
 from lib.text_checks import TextChecksMixin
 
 from ..models import Organisation
-from .signers import RECORDED, SUBMITTED, SignerAdmin, SignerReviewQueueFilter
+from .signers import RECORDED, SUBMITTED, SignerAdmin
 
 
 class OrganisationAdminForm(TextChecksMixin, forms.ModelForm):
@@ -43,7 +44,7 @@ class OrganisationAdmin(SignerAdmin):
     contact_fields = ("contact_name", "email")
     list_display = ["name", "kind", "country", "petition", "status", "confirmed_at"]
     list_filter = [
-        SignerReviewQueueFilter,
+        ReviewQueueFilter,
         "petition",
         "status",
         ("country", CountryFilter),

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_countries.filters import CountryFilter
 
-from lib.admin import report_outcome
+from lib.admin import ReviewQueueFilter, report_outcome
 from lib.text_checks import TextChecksMixin
 
 from .. import moderation
@@ -16,8 +16,16 @@ from .signers import (
     RECORDED,
     SUBMITTED,
     SignerAdmin,
-    SignerReviewQueueFilter,
 )
+
+
+class SignatureReviewQueueFilter(ReviewQueueFilter):
+    """The review queue, and who shows their name, and who is among the prominent."""
+
+    queues = {
+        "named": (_("Name shown publicly"), "named"),
+        "prominent": (_("Shown among prominent signatories"), "prominent"),
+    }
 
 
 class SignatureAdminForm(TextChecksMixin, forms.ModelForm):
@@ -53,7 +61,7 @@ class SignatureAdmin(SignerAdmin):
     ]
     list_editable = ["featured_order"]
     list_filter = [
-        SignerReviewQueueFilter,
+        SignatureReviewQueueFilter,
         "petition",
         ("country", CountryFilter),
         "status",

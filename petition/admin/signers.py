@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from lib.admin import APPROVED_DONE, REJECTED_DONE, ReviewQueueFilter, report_outcome
+from lib.admin import APPROVED_DONE, REJECTED_DONE, report_outcome
 
 from .. import moderation
 from ..models import Signer
@@ -56,23 +56,6 @@ NOT_SUSPECTED_SKIPPED = ngettext_lazy(
 
 def can_see_contacts(user):
     return user.has_perm(EMAIL_PERMISSION)
-
-
-class SignerReviewQueueFilter(ReviewQueueFilter):
-    """The review queue; for signatures, also who shows their name and who is prominent."""
-
-    def lookups(self, request, model_admin):
-        if model_admin.model._meta.model_name == "signature":
-            self.queues = {
-                "named": (_("Name shown publicly"), "named"),
-                "prominent": (_("Shown among prominent signatories"), "prominent"),
-            }
-        return super().lookups(request, model_admin)
-
-    def queryset(self, request, queryset):
-        if self.value() in ("named", "prominent"):
-            return getattr(queryset, self.value())()
-        return super().queryset(request, queryset)
 
 
 class SignerAdmin(admin.ModelAdmin):
