@@ -13,6 +13,18 @@ and then every few minutes while it runs tasks.
 
 A task put back runs again from the start, so an email whose sending had succeeded just
 before the database went away is sent twice: a second copy rather than none.
+
+Why this uses django-tasks-db's undocumented parts: the library documents the `db_worker`
+command and its options, Django the task signals and TaskResult; neither offers a way to
+survive a lost connection or to put a task back in the queue. Running db_worker again once it
+has exited would forget the task it was running and a SIGTERM it received meanwhile (both
+live on its Worker), and acting from the task signals would need side effects in signal
+receivers, which this project keeps out. So Worker subclasses db_worker's Worker: run() calls
+run_task() with each task it claimed, run_task() records the result on that DBTaskResult and
+lets out an error from recording it, and _put_back() writes DBTaskResult's fields itself;
+the command reuses db_worker.Command's options and configure_logging(). Every one of these is
+pinned, with the installed version, by tests/test_task_worker.py: after an upgrade, a failure
+there says what to re-check here.
 """
 
 import logging

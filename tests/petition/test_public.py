@@ -56,7 +56,7 @@ def test_error_pages_are_friendly_and_leak_nothing(client, rf, db):
         page = get_template("500.html").render()  # no request, no context
     assert len(queries) == 0
     assert "Something went wrong" in page
-    assert "css/chorus.css" in page
+    assert "css/base.css" in page
 
 
 # Index

@@ -2,6 +2,7 @@
 report an operator gets by email carries no personal data and no token."""
 
 import logging
+import re
 
 import pytest
 from django.conf import settings
@@ -110,7 +111,34 @@ def test_the_500_page_uses_no_database_and_no_inline_code(django_assert_num_quer
     with django_assert_num_queries(0):
         page = render_to_string("500.html")
     assert "<script" not in page and "style=" not in page
-    assert "/static/css/chorus.css" in page
+    assert stylesheets(page) == STYLESHEETS
+
+
+# Every page's style sheets, in cascade order: Bootstrap, then Chorus's own, split by what they
+# style (static/css/base.css says what is where).
+STYLESHEETS = ["vendor/bootstrap/bootstrap.min.css"] + [
+    f"css/{name}.css" for name in ("base", "petition", "cases", "news", "actions")
+]
+
+
+def stylesheets(page):
+    return re.findall(r'<link rel="stylesheet" href="/static/([^"]+)"', page)
+
+
+@pytest.mark.django_db
+def test_every_page_gets_every_style_sheet_in_cascade_order(client, petition):
+    from django.template.loader import render_to_string
+
+    pages = {
+        "petition": client.get(petition.get_absolute_url()),
+        "404": client.get("/no/such/page/"),
+    }
+    for name, response in pages.items():
+        assert stylesheets(response.content.decode()) == STYLESHEETS, name
+    assert stylesheets(render_to_string("500.html")) == STYLESHEETS
+    # None left out: the admin's own is linked by the admin's templates.
+    site = {f"css/{p.name}" for p in (settings.BASE_DIR / "static" / "css").glob("*.css")}
+    assert site - {"css/admin_two_factor.css"} == set(STYLESHEETS[1:])
 
 
 @pytest.mark.django_db

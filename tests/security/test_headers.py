@@ -99,7 +99,7 @@ def kinds_of_response(petition, stored_photo):
         ("/test/too-many/", "get", 429, True),  # rate limited
         ("/test/broken/", "get", 500, True),  # a server error
         (f"/{settings.ADMIN_PATH}/login/", "get", 200, True),  # the back office
-        ("/static/css/chorus.css", "get", 200, False),  # a static file
+        ("/static/css/base.css", "get", 200, False),  # a static file
         (stored_photo, "get", 200, False),  # an uploaded photo
         ("/news/feed/", "get", 200, False),  # the Atom feed
     ]
