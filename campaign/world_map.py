@@ -10,7 +10,7 @@ inlines it stays light. To make it again from the package:
 
 The map page reads the shapes once per process (`world_shapes`) and draws each country
 with a class by how many actions took place there (`map-level-0` … `map-level-4`): no
-script, no tiles, no request to another origin, colours in chorus.css.
+script, no tiles, no request to another origin, colours in actions.css.
 """
 
 import functools
