@@ -15,7 +15,7 @@ from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from lib import task_worker
-from petition.management.commands import worker as worker_command
+from config.management.commands import worker as worker_command
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
