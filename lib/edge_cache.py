@@ -61,7 +61,7 @@ class EdgeCache:
                 request = None
         if request is None:
             return self._passed_on(environ, start_response)
-        key = page_key(request, request_language(request))
+        key = page_key(request, request_language(request), edge=True)
         entry, refreshing = kept_copy(key, edge=True)
         if entry is not None:
             return _served(entry, environ, start_response)
@@ -99,6 +99,6 @@ class EdgeCache:
                 result.close()  # Django's request_finished: database connections go back
         headers = seen["headers"]
         language = next(value for name, value in headers if name.lower() == "content-language")
-        key = page_key(request, language)
+        key = page_key(request, language, edge=True)
         keep(key, 200, headers, body, edge=True)
         return [body], key

@@ -69,8 +69,11 @@ def request_language(request):
     return language
 
 
-def page_key(request, language):
-    parts = (request.scheme, request.META.get("HTTP_HOST", ""), request.get_full_path(), language)
+def page_key(request, language, *, edge):
+    """`edge`: whether the copy is served before Django; in the key too, so that looking up a
+    rate-limited list before Django is a cheap miss rather than a copy fetched for nothing."""
+    host = request.META.get("HTTP_HOST", "")
+    parts = (request.scheme, host, request.get_full_path(), language, "edge" if edge else "")
     return KEY_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -78,7 +81,8 @@ def kept_copy(key, *, edge):
     """(the copy to serve, or None; whether this request holds the refresh lock). None when
     there is no copy, and when the copy is stale and this request is the one to render the
     next (it then holds the lock, to `keep` or `release`). `edge`: before Django, only copies
-    of whole responses; inside Django, only copies of views' responses."""
+    of whole responses; inside Django, only copies of views' responses (checked here too,
+    should two keys ever meet)."""
     entry = cache.get(key)
     if entry is None or entry.get("edge") is not edge:
         return None, False
@@ -162,7 +166,7 @@ def shared_cache(view=None, *, edge=True, stale_if_error=True):
     def wrapped(request, *args, **kwargs):
         if edge or not settings.PUBLIC_PAGE_CACHE or is_personal_request(request):
             return _render(view, request, args, kwargs, edge, stale_if_error)[0]
-        key = page_key(request, translation.get_language())
+        key = page_key(request, translation.get_language(), edge=False)
         entry, refreshing = kept_copy(key, edge=False)
         if entry is not None:
             return _restored(entry)

@@ -64,6 +64,11 @@ def csrf_cookie_view(request):
 
 
 @shared_cache
+def token_view(request):
+    return counted('<input type="hidden" name="csrfmiddlewaretoken" value="one-visitors">')
+
+
+@shared_cache
 def not_found_view(request):
     renders.append("not found")
     return HttpResponseNotFound("gone")
@@ -83,6 +88,7 @@ urlpatterns = [
     path("test/french/", french_view),
     path("test/session/", session_view),
     path("test/csrf-cookie/", csrf_cookie_view),
+    path("test/token/", token_view),
     path("test/not-found/", not_found_view),
     path("test/slow/", slow_view),
 ]
@@ -290,6 +296,13 @@ def test_a_response_that_sets_a_cookie_is_never_kept(app, url):
     first = call(app, url)
     assert first[0].startswith("200") and "Set-Cookie" in first[1]
     assert call(app, url)[2].endswith(b" 2")  # rendered again
+    assert kept_copies() == []
+
+
+def test_a_page_with_a_csrf_token_is_never_kept_nor_shared(app):
+    first = call(app, "/test/token/")
+    assert "no-store" in first[1]["Cache-Control"]
+    assert call(app, "/test/token/")[2].endswith(b" 2")  # rendered again
     assert kept_copies() == []
 
 
