@@ -409,14 +409,6 @@ def test_count_json_values_and_cache_header(client, petition, make_signature, ma
     assert client.post(url("count", petition)).status_code == 405  # GET only
 
 
-def test_count_json_is_one_cache_read(client, petition, make_signature, django_assert_num_queries):
-    make_signature(petition)
-    assert client.get(url("count", petition)).json()["total"] == 1
-    with django_assert_num_queries(0):
-        response = client.get(url("count", petition))
-    assert response.json()["total"] == 1
-
-
 # Privacy: nothing private on any public page
 @pytest.fixture
 def mixed_signers(petition, make_signature, make_organisation):
