@@ -15,6 +15,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection, connections
 from django.http import HttpResponse, HttpResponseNotFound
 from django.middleware.csrf import get_token
+from django.middleware.locale import LocaleMiddleware
 from django.test import Client
 from django.test.client import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -22,7 +23,7 @@ from django.urls import include, path, reverse
 from django.utils import translation
 
 from lib.edge_cache import EDGE_HEADER, EdgeCache
-from lib.http_cache import shared_cache
+from lib.http_cache import request_language, shared_cache
 from petition.models import Petition, Signature
 from tests.petition.test_signing import VALID
 
@@ -233,6 +234,30 @@ def test_every_language_of_the_site_is_served_from_its_copy(app, petition, setti
         with CaptureQueriesContext(connection) as queries:
             assert call(app, petition.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=code) == first
         assert len(queries) == 0, code
+
+
+@pytest.mark.parametrize(
+    "accept_language",
+    ["", "es-MX,es;q=0.9,en;q=0.8", "ja-JP,ja;q=0.9,en;q=0.8", "pt-BR", "zh-CN,zh;q=0.9",
+     "de;q=1.0,de-AT;q=0.5,*;q=0.1", "ur-IN,ur;q=0.9,en-US;q=0.8,en;q=0.7", "*", "x" * 600],
+)  # fmt: skip
+@pytest.mark.parametrize("cookie", [None, "fr", "xx"])
+def test_the_language_looked_up_is_the_one_locale_middleware_gives(accept_language, cookie):
+    headers = {"HTTP_ACCEPT_LANGUAGE": accept_language}
+    if cookie:
+        headers["HTTP_COOKIE"] = language_cookie(cookie)
+    for _ in range(2):  # the second time, as remembered
+        request = RequestFactory().get("/p/x/", **headers)
+        with translation.override(None):
+            given = LocaleMiddleware(lambda request: HttpResponse())(request)["Content-Language"]
+        assert request_language(RequestFactory().get("/p/x/", **headers)) == given
+
+
+def test_languages_are_looked_up_again_when_the_settings_change(settings):
+    request = RequestFactory().get("/p/x/", HTTP_ACCEPT_LANGUAGE="es")
+    assert request_language(request) == "es"
+    settings.LANGUAGES = [("en", "English"), ("fr", "French")]
+    assert request_language(request) == "en"
 
 
 def test_with_the_language_in_the_path_the_path_decides(app, settings):
