@@ -249,13 +249,13 @@ def main():
             "petition page: p95 latency at 16 connections", page.p95_ms, "ms",
             floor=lambda ms: ms <= 50, reference=ref_page.p95_ms,
         )  # fmt: skip
-        # The same page read by a crowd of many browsers' Accept-Language headers: public
-        # copies are kept per language the page is rendered in, not per header.
+        # The same page read by a crowd of many browsers' Accept-Language headers: the public
+        # copy is kept per language the page is rendered in, not per header.
         crowd, crowd_cpu_ms = wrk_with_cpu(
             server, f"{base}/p/benchmark/", "get_languages.lua", seconds, connections
         )
         report.add(
-            "petition page, 200 Accept-Language values: req/s", crowd.rate, "/s",
+            "petition page, a crowd's Accept-Language headers: req/s", crowd.rate, "/s",
             floor=lambda rate: rate >= 800, reference=ref_page.rate,
             goal="as with one Accept-Language",
             note=f"{crowd.rate / page.rate:.0%} of the one-language rate; p95 "
