@@ -172,7 +172,7 @@ def served(log, method, path):
 def wait_for_exact_counts(stack, run_id, timeout=30):
     """(signatures that count by COUNT(*), of which this run's, {port: count.json's total},
     seconds waited). Each instance is asked directly: nginx's cache would answer for both.
-    Counts are cached a few seconds (COUNT_CACHE_SECONDS), so they may lag, but must not
+    count.json is kept a few seconds (PUBLIC_CACHE_SECONDS), so it may lag, but must not
     drift; rebuild_counts is not run, since it would hide a drift."""
     import psycopg
 

@@ -148,16 +148,29 @@ class Server:
         wait_for_port(self.port)
         return self
 
+    def worker_pids(self):
+        """The workers: the gunicorn master's children."""
+        pid = self.process.pid
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+
     def worker_rss_mb(self):
-        """Resident memory of each worker (children of the gunicorn master), in MB."""
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        """Resident memory of each worker, in MB."""
         sizes = []
-        for pid in children.read_text().split():
+        for pid in self.worker_pids():
             status = Path(f"/proc/{pid}/status").read_text()
             match = re.search(r"VmRSS:\s+(\d+) kB", status)
             if match:
                 sizes.append(int(match.group(1)) / 1024)
         return sizes
+
+    def worker_cpu_seconds(self):
+        """CPU time (user and system) the workers have used so far: per request, a figure
+        that what else runs on a shared machine changes much less than a rate."""
+        ticks = 0
+        for pid in self.worker_pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime (proc(5), fields 14-15)
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def __exit__(self, *exc):
         self.process.send_signal(signal.SIGTERM)

@@ -344,11 +344,13 @@ EMAIL_RETRY_DELAYS = tuple(
 TASK_WORKER_NICENESS = env.int("TASK_WORKER_NICENESS", default=10)
 # Keyed hash of IP addresses; rotate it to make old hashes unlinkable.
 IP_HASH_KEY = env.str("IP_HASH_KEY", default=SECRET_KEY)
+# Petition.counts() for the pages rendered (count.json counts afresh): docs/architecture.md.
 COUNT_CACHE_SECONDS = env.int("COUNT_CACHE_SECONDS", default=5)
-# Public pages (lib/http_cache.py): how long nginx, a CDN and Django's cache keep them, how
-# long a stale copy may be served while a fresh one is fetched, and while the server is down.
+# Public pages (lib/http_cache.py, docs/architecture.md): how long their copy (in CACHE_URL,
+# one per page and language), nginx and a CDN keep them fresh, how long a stale copy may be
+# served while one request renders the next, and while the server is down (CDNs only).
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=5)
-PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=not DEBUG)  # copies in CACHE_URL
+PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=not DEBUG)  # the copy in CACHE_URL
 PUBLIC_CACHE_STALE_SECONDS = env.int("PUBLIC_CACHE_STALE_SECONDS", default=30)
 PUBLIC_CACHE_STALE_IF_ERROR_SECONDS = env.int("PUBLIC_CACHE_STALE_IF_ERROR_SECONDS", default=86400)
 

@@ -11,5 +11,5 @@ from lib.warm_up import warm_up  # noqa: E402
 
 warm_up()  # in gunicorn's master (preload_app), so every worker starts warm
 
-# The busiest public responses, served from the cache before Django (lib/edge_cache.py).
+# The public copy of pages, served from the cache before Django (lib/edge_cache.py).
 application = EdgeCache(django_application)

@@ -1,50 +1,52 @@
-"""A copy of the busiest public responses in front of Django, for when no nginx cache or CDN
-stands in front of Chorus (config/wsgi.py).
+"""The public copy of a page, served before Django (config/wsgi.py): in a surge thousands of
+people reload the petition page and poll its counter, and a fresh copy costs one cache read,
+no middleware, no URL resolving, no view.
 
-In a surge thousands of people reload the petition page and poll its counter. Served from
-here, a fresh copy costs one cache read: no middleware, no URL resolving, no view. What is
-kept is the complete response as it left Django (security headers included), and only when
-the view asked for it (EDGE_HEADER, set by lib.http_cache.shared_cache and the counter) and
-it carries nothing personal: no Set-Cookie, a 200, and a request without a session or a
-message cookie. Pages with a per-visitor rate limit (the signatory lists) do not ask, so
-their limit still counts every request.
-
-The key has everything a response varies on (Vary: Accept-Language, Cookie): scheme, host,
-path and query, Accept-Language and the Cookie header. A copy is kept PUBLIC_CACHE_SECONDS;
-after that the request goes to Django, whose page cache serves stale copies while one
-request renders the next.
+The copy is lib/http_cache.py's (one key, one entry format): the complete response as it left
+Django, security headers included, kept under the language it was rendered in (its
+Content-Language), looked up under the language LocaleMiddleware would give the request. It
+is only kept when the view asked for it (EDGE_HEADER, set by lib.http_cache.shared_cache) and
+it carries nothing personal: a 200, no Set-Cookie, and a request without a session or a
+message cookie. Pages with a per-visitor rate limit (the signatory lists) do not ask, so their
+limit still counts every request. A stale copy is served while one request renders the next.
 """
 
-import hashlib
+from http import HTTPStatus
 
 from django.conf import settings
-from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIRequest
 
-EDGE_HEADER = "X-Chorus-Edge"
-KEY_PREFIX = "edge:"
+from lib.http_cache import (
+    EDGE_HEADER,
+    is_personal_request,
+    keep,
+    kept_copy,
+    page_key,
+    release,
+    request_language,
+)
 
-
-def _key(environ):
-    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
-        return None
-    cookies = environ.get("HTTP_COOKIE", "")
-    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
-        return None
-    parts = (
-        environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme", ""),
-        environ.get("HTTP_HOST", ""),
-        environ.get("PATH_INFO", ""),
-        environ.get("QUERY_STRING", ""),
-        environ.get("HTTP_ACCEPT_LANGUAGE", ""),
-        cookies,
-    )
-    return KEY_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+__all__ = ["EDGE_HEADER", "EdgeCache"]
 
 
 def _keepable(status, headers):
     names = {name.lower() for name, _value in headers}
-    return status.startswith("200 ") and EDGE_HEADER.lower() in names and "set-cookie" not in names
+    return (
+        status.startswith("200 ")
+        and EDGE_HEADER.lower() in names
+        and "set-cookie" not in names
+        and "content-language" in names
+    )
+
+
+def _without_marker(headers):
+    return [(name, value) for name, value in headers if name.lower() != EDGE_HEADER.lower()]
+
+
+def _served(entry, environ, start_response):
+    status = entry["status"]
+    start_response(f"{status} {HTTPStatus(status).phrase}", entry["headers"])
+    return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [entry["content"]]
 
 
 class EdgeCache:
@@ -52,38 +54,51 @@ class EdgeCache:
         self.application = application
 
     def __call__(self, environ, start_response):
-        key = _key(environ) if settings.PUBLIC_PAGE_CACHE else None
-        if key is None:
-            return self.application(environ, self._without_marker(start_response))
-        kept = cache.get(key)
-        if kept is not None:
-            status, headers, body = kept
-            start_response(status, headers)
-            return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+        request = None
+        if settings.PUBLIC_PAGE_CACHE and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            request = WSGIRequest(environ)
+            if is_personal_request(request):
+                request = None
+        if request is None:
+            return self._passed_on(environ, start_response)
+        key = page_key(request, request_language(request), edge=True)
+        entry, refreshing = kept_copy(key, edge=True)
+        if entry is not None:
+            return _served(entry, environ, start_response)
+        stored = None
+        try:
+            result, stored = self._rendered(request, environ, start_response)
+        finally:
+            if refreshing:
+                release(key, drop=request.method == "GET" and stored != key)
+        return result
 
+    def _passed_on(self, environ, start_response):
+        def strip(status, headers, exc_info=None):
+            return start_response(status, _without_marker(headers), exc_info)
+
+        return self.application(environ, strip)
+
+    def _rendered(self, request, environ, start_response):
+        """(the response's body, the key it was kept under or None). A HEAD is answered
+        without a body, so only a GET's response is kept."""
         seen = {}
 
         def capture(status, headers, exc_info=None):
-            seen["keep"] = _keepable(status, headers)
-            seen["status"] = status
-            seen["headers"] = [(n, v) for n, v in headers if n.lower() != EDGE_HEADER.lower()]
-            return start_response(seen["status"], seen["headers"], exc_info)
+            seen["keep"] = request.method == "GET" and _keepable(status, headers)
+            seen["headers"] = _without_marker(headers)
+            return start_response(status, seen["headers"], exc_info)
 
         result = self.application(environ, capture)
-        if not seen.get("keep") or environ["REQUEST_METHOD"] == "HEAD":
-            return result
+        if not seen.get("keep"):
+            return result, None
         try:
             body = b"".join(result)
         finally:
             if hasattr(result, "close"):
                 result.close()  # Django's request_finished: database connections go back
-        cache.set(key, (seen["status"], seen["headers"], body), settings.PUBLIC_CACHE_SECONDS)
-        return [body]
-
-    @staticmethod
-    def _without_marker(start_response):
-        def strip(status, headers, exc_info=None):
-            headers = [(n, v) for n, v in headers if n.lower() != EDGE_HEADER.lower()]
-            return start_response(status, headers, exc_info)
-
-        return strip
+        headers = seen["headers"]
+        language = next(value for name, value in headers if name.lower() == "content-language")
+        key = page_key(request, language, edge=True)
+        keep(key, 200, headers, body, edge=True)
+        return [body], key

@@ -17,6 +17,7 @@ ROWS = [
     "emails: sent per second by one worker",
     "petition page at 2,000 signatures: req/s",
     "petition page: p95 latency",
+    "petition page, a crowd's Accept-Language headers: req/s",
     "count JSON: req/s",
     "petition page: latency at 2,000 vs 1,000 signatures",
     "per-country breakdown: latency",

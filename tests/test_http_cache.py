@@ -1,6 +1,8 @@
-"""Public pages can be kept by nginx, a CDN and Django's cache; nothing personal ever is."""
+"""Public pages can be kept by nginx, a CDN and Django's cache; nothing personal ever is.
+Here, through Django's test client: the headers, and the copy `shared_cache(edge=False)` keeps
+for the rate-limited lists. The copy served before Django: tests/test_edge_cache.py."""
 
-import re
+import time
 
 import pytest
 from django.core.cache import cache
@@ -8,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from petition.models import Signature, Signer
+from lib.http_cache import EDGE_HEADER
+from petition.models import Signer
 from tests.petition.test_signing import VALID
 
 pytestmark = pytest.mark.django_db
@@ -82,54 +85,62 @@ def test_forms_and_personal_pages_are_never_stored(client, petition, make_signat
     assert "no-store" in directives(invalid)
 
 
-def test_a_kept_page_is_served_without_touching_the_database(
-    client, petition, django_assert_num_queries
-):
-    first = client.get(petition.get_absolute_url())
-    with django_assert_num_queries(0):
-        second = client.get(petition.get_absolute_url())
-    assert second.content == first.content
-    assert directives(second) >= {"public", "max-age=5"}
-
-
-def test_each_language_is_kept_apart(petition):
-    english = Client(headers={"accept-language": "en"}).get(petition.get_absolute_url())
-    spanish = Client(headers={"accept-language": "es"}).get(petition.get_absolute_url())
-    with translation.override("es"):
-        button = translation.gettext("Sign the petition")
-    assert button != "Sign the petition"
-    assert button in spanish.content.decode()
-    assert button not in english.content.decode()
-
-
-def test_signing_works_from_a_kept_page(petition):
-    Client().get(petition.get_absolute_url())  # someone else's visit fills the cache
-    visitor = Client(enforce_csrf_checks=True)
-    page = visitor.get(petition.get_absolute_url()).content.decode()
-    form = page[page.index('id="sign-form"') :]
-    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
-    response = visitor.post(
-        reverse("petition:sign", args=[petition.slug]),
-        VALID | hidden,
-        headers={"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"},
-    )
-    assert response.status_code == 302
-    assert Signature.objects.get().email == VALID["email"]
+def signatory_list(petition):
+    return reverse("petition:signatures", args=[petition.slug])
 
 
 def kept_pages():
-    """The pages Django's cache holds (tests use the local-memory cache)."""
+    """The copies Django's cache holds (tests use the local-memory cache)."""
     keys = [key[key.index("page:") :] for key in cache._cache if ":page:" in key]
     return [key for key in keys if not key.endswith(":refresh")]
 
 
+def test_a_rate_limited_list_is_served_from_its_copy_inside_django(
+    client, petition, django_assert_num_queries
+):
+    first = client.get(signatory_list(petition))
+    with django_assert_num_queries(0):
+        second = client.get(signatory_list(petition))
+    assert second.content == first.content
+    assert directives(second) >= {"public", "max-age=5"}
+    assert EDGE_HEADER not in second  # never kept before Django: its limit counts every request
+
+
+def test_the_limit_counts_requests_served_from_the_copy(client, petition, settings):
+    settings.SIGNATORY_LIST_RATE_LIMIT = 2
+    statuses = [client.get(signatory_list(petition)).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_pages_served_before_django_are_only_marked_here(client, petition):
+    """One copy: the petition page's is kept by lib/edge_cache.py, not a second time here."""
+    first = client.get(petition.get_absolute_url())
+    assert first[EDGE_HEADER] == "1"
+    assert kept_pages() == []
+
+
+def test_each_language_is_kept_apart(petition):
+    english = Client(headers={"accept-language": "en"}).get(signatory_list(petition))
+    spanish = Client(headers={"accept-language": "es-MX,es;q=0.9"}).get(signatory_list(petition))
+    again = Client(headers={"accept-language": "es"}).get(signatory_list(petition))
+    with translation.override("es"):
+        heading = translation.gettext("Signatories")
+    assert heading != "Signatories"
+    assert heading in spanish.content.decode()
+    assert heading not in english.content.decode()
+    assert again.content == spanish.content
+    assert len(kept_pages()) == 2
+
+
 def test_a_staff_members_page_is_never_shared(client, petition, admin_user):
     client.force_login(admin_user)
-    response = client.get(petition.get_absolute_url())
-    assert "public" not in directives(response)
-    assert "private" in directives(response)
+    for url in (petition.get_absolute_url(), signatory_list(petition)):
+        response = client.get(url)
+        assert "public" not in directives(response), url
+        assert "private" in directives(response), url
+        assert EDGE_HEADER not in response, url
     assert kept_pages() == []
-    Client().get(petition.get_absolute_url())
+    Client().get(signatory_list(petition))
     assert len(kept_pages()) == 1
 
 
@@ -146,29 +157,31 @@ def test_a_page_that_sets_a_cookie_is_not_shared(client, petition):
 def test_an_expired_copy_is_rendered_again_by_one_request_while_others_get_it_stale(
     client, petition, make_signature, monkeypatch, django_assert_num_queries
 ):
-    from lib import http_cache
-
-    client.get(petition.get_absolute_url())
+    url = signatory_list(petition)
+    client.get(url)
     make_signature(petition, full_name="Newer Signer")
-    later = http_cache.time.time() + 6  # past PUBLIC_CACHE_SECONDS, within the stale window
-    monkeypatch.setattr(http_cache.time, "time", lambda: later)
+    later = time.time() + 6  # past PUBLIC_CACHE_SECONDS, within the stale window
+    monkeypatch.setattr(time, "time", lambda: later)
     [key] = kept_pages()
     cache.add(key + ":refresh", 1)  # another request is rendering the next copy
     with django_assert_num_queries(0):
-        stale = client.get(petition.get_absolute_url())
+        stale = client.get(url)
     assert "Newer Signer" not in stale.content.decode()
     cache.delete(key + ":refresh")
-    fresh = client.get(petition.get_absolute_url())  # this request renders it
+    fresh = client.get(url)  # this request renders it
     assert "Newer Signer" in fresh.content.decode()
     with django_assert_num_queries(0):
-        assert "Newer Signer" in client.get(petition.get_absolute_url()).content.decode()
+        assert "Newer Signer" in client.get(url).content.decode()
 
 
 def test_a_visitor_with_a_message_waiting_gets_the_page_rendered_for_them(client, petition):
-    Client().get(petition.get_absolute_url())
+    Client().get(signatory_list(petition))
     client.cookies["messages"] = "pending"
-    response = client.get(petition.get_absolute_url())
-    assert "public" not in directives(response)
+    for url in (petition.get_absolute_url(), signatory_list(petition)):
+        response = client.get(url)
+        assert "public" not in directives(response), url
+        assert EDGE_HEADER not in response, url
+    assert len(kept_pages()) == 1  # only the anonymous visit's copy
 
 
 def test_each_page_of_a_list_is_kept_apart(client, petition, make_signature):

@@ -14,8 +14,8 @@ from django.tasks import TaskResultStatus, task
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
-from lib import task_worker
 from config.management.commands import worker as worker_command
+from lib import task_worker
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -167,11 +167,3 @@ def test_count_json_values_and_cache_header(client, petition, make_signature, ma
     assert cache_control == {"public", "max-age=5", "stale-while-revalidate=30"}
     assert "Set-Cookie" not in response.headers
     assert client.post(url("count", petition)).status_code == 405  # GET only
-
-
-def test_count_json_is_one_cache_read(client, petition, make_signature, django_assert_num_queries):
-    make_signature(petition)
-    assert client.get(url("count", petition)).json()["total"] == 1
-    with django_assert_num_queries(0):
-        response = client.get(url("count", petition))
-    assert response.json()["total"] == 1
