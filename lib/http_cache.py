@@ -13,7 +13,7 @@ Where the copy is served from:
   (EDGE_HEADER): a copy of the whole response, served with one cache read;
 - by `shared_cache(edge=False)` itself, inside Django, for views whose every request must
   reach Django (a per-visitor rate limit): the view's response, then the middleware as usual.
-Both use `page_key`, `kept_copy` and `keep` below.
+Both use `copy_key`, `kept_copy` and `keep` below.
 
 A response is only ever kept or shared if nothing in it can belong to one visitor: no cookie
 set, no session or messages cookie sent (staff see previews; a visitor's message is theirs), no
@@ -55,30 +55,37 @@ MAX_LANGUAGE_HEADERS_KEPT = 500
 REFRESH_LOCK_SECONDS = 30
 
 
+def has_personal_cookie(cookies):
+    """A session (staff) or a messages cookie: what the visitor sees may be theirs alone."""
+    return settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies
+
+
 def is_personal_request(request):
-    personal_cookies = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
-    return request.method not in ("GET", "HEAD") or any(
-        name in request.COOKIES for name in personal_cookies
-    )
+    return request.method not in ("GET", "HEAD") or has_personal_cookie(request.COOKIES)
 
 
 def request_language(request):
-    """The language LocaleMiddleware will activate for `request`, by the same steps: the
+    return language_of(
+        request.path_info,
+        request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME),
+        request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
+    )
+
+
+def language_of(path_info, language_cookie, accept_language):
+    """The language LocaleMiddleware will activate for a request, by the same steps: the
     language in the path when the URLs have one (i18n_patterns), else the language cookie,
     else Accept-Language, else LANGUAGE_CODE."""
-    urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
-    prefixed_urls, prefixed_default = is_language_prefix_patterns_used(urlconf)
+    prefixed_urls, prefixed_default = is_language_prefix_patterns_used(settings.ROOT_URLCONF)
     if prefixed_urls:
-        in_path = translation.get_language_from_path(request.path_info)
+        in_path = translation.get_language_from_path(path_info)
         if in_path:
             return in_path
         if not prefixed_default:
             return settings.LANGUAGE_CODE
-    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    accept_language = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
-    if len(accept_language) + len(cookie or "") > MAX_LANGUAGE_HEADERS_KEPT:
-        return _language_of_headers.__wrapped__(cookie, accept_language)
-    return _language_of_headers(cookie, accept_language)
+    if len(accept_language) + len(language_cookie or "") > MAX_LANGUAGE_HEADERS_KEPT:
+        return _language_of_headers.__wrapped__(language_cookie, accept_language)
+    return _language_of_headers(language_cookie, accept_language)
 
 
 @lru_cache(maxsize=1000)
@@ -98,11 +105,19 @@ def _forget_languages(*, setting, **kwargs):
         _language_of_headers.cache_clear()
 
 
-def page_key(request, language, *, edge):
-    """`edge`: whether the copy is served before Django; in the key too, so that looking up a
-    rate-limited list before Django is a cheap miss rather than a copy fetched for nothing."""
+def page_key(request, language):
+    """The key of the copy inside Django (`shared_cache(edge=False)`)."""
     host = request.META.get("HTTP_HOST", "")
-    parts = (request.scheme, host, request.get_full_path(), language, "edge" if edge else "")
+    return copy_key(request.scheme, host, request.get_full_path(), language, edge=False)
+
+
+def copy_key(scheme, host, path, language, *, edge):
+    """The one key of a public copy: what its content depends on. `edge`: whether the copy is
+    served before Django; in the key too, so that looking up a rate-limited list before
+    Django is a cheap miss rather than a copy fetched for nothing. The edge names the page by
+    the request's own path and query (lib/edge_cache.py), Django by its escaped form: each
+    side always builds its keys the same way."""
+    parts = (scheme, host, path, language, "edge" if edge else "")
     return KEY_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -195,7 +210,7 @@ def shared_cache(view=None, *, edge=True, stale_if_error=True):
     def wrapped(request, *args, **kwargs):
         if edge or not settings.PUBLIC_PAGE_CACHE or is_personal_request(request):
             return _render(view, request, args, kwargs, edge, stale_if_error)[0]
-        key = page_key(request, translation.get_language(), edge=False)
+        key = page_key(request, translation.get_language())
         entry, refreshing = kept_copy(key, edge=False)
         if entry is not None:
             return _restored(entry)

@@ -368,3 +368,15 @@ def test_forms_and_posts_are_never_kept(app, petition):
     call(app, url)
     call(app, reverse("petition:sign", args=[petition.slug]), method="POST")
     assert kept_copies() == []
+
+
+def test_each_scheme_host_and_query_has_its_own_copy(app):
+    """The edge names a page by the WSGI environ itself; what tells pages apart must stay."""
+    call(app, "/test/language/")
+    call(app, "/test/language/?page=2")
+    call(app, "/test/language/", HTTP_X_FORWARDED_PROTO="https")
+    call(app, "/test/language/", HTTP_HOST="localhost")
+    assert len(renders) == 4 and len(kept_copies()) == 4
+    for headers in ({}, {"HTTP_X_FORWARDED_PROTO": "https"}, {"HTTP_COOKIE": "theme=dark"}):
+        call(app, "/test/language/", **headers)
+    assert len(renders) == 4  # a cookie of no concern to the page shares the copy
