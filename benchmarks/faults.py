@@ -403,12 +403,12 @@ class Site:
     def sign(self, tag, email=None):
         email = email or f"bench-{self.run_id}-{tag}-{next(self._numbers)}@example.org"
         body = f"{self.form}&email={email.replace('@', '%40').replace('+', '%2B')}"
-        return fetch(self.port, "sign", "POST", f"/p/{self.slug}/sign/", body, email)
+        return fetch(self.port, "sign", "POST", f"/en/p/{self.slug}/sign/", body, email)
 
     def read(self, rendered=False):
         # A query string nobody else asks for misses the page cache: rendered from PostgreSQL.
         query = f"?r={next(self._numbers)}" if rendered else ""
-        return fetch(self.port, "read", "GET", f"/p/{self.slug}/{query}")
+        return fetch(self.port, "read", "GET", f"/en/p/{self.slug}/{query}")
 
 
 class Crowd:

@@ -196,7 +196,7 @@ def main():
         time.sleep(3)  # a person takes a few seconds to fill the form; so does the benchmark
         load_started = time.monotonic()
         sign = wrk(
-            f"{base}/p/benchmark/sign/", "post_form.lua", sign_seconds, connections,
+            f"{base}/en/p/benchmark/sign/", "post_form.lua", sign_seconds, connections,
             env={"BENCH_FORM": form, "BENCH_RUN": run_id, "BENCH_ORIGIN": base},
         )  # fmt: skip
         acknowledged = sign.count("3")
@@ -237,7 +237,7 @@ def main():
         )  # fmt: skip
 
         page, page_cpu_ms = wrk_with_cpu(
-            server, f"{base}/p/benchmark/", "get.lua", seconds, connections
+            server, f"{base}/en/p/benchmark/", "get.lua", seconds, connections
         )
         report.add(
             f"petition page at {signatures:,} signatures: req/s", page.rate, "/s",
@@ -252,7 +252,7 @@ def main():
         # The same page read by a crowd of many browsers' Accept-Language headers: the public
         # copy is kept per language the page is rendered in, not per header.
         crowd, crowd_cpu_ms = wrk_with_cpu(
-            server, f"{base}/p/benchmark/", "get_languages.lua", seconds, connections
+            server, f"{base}/en/p/benchmark/", "get_languages.lua", seconds, connections
         )
         report.add(
             "petition page, a crowd's Accept-Language headers: req/s", crowd.rate, "/s",
@@ -262,15 +262,15 @@ def main():
             f"{crowd.p95_ms:.1f} ms; gunicorn CPU per request {crowd_cpu_ms:.3f} ms vs "
             f"{page_cpu_ms:.3f} ms",
         )  # fmt: skip
-        count = wrk(f"{base}/p/benchmark/count.json", "get.lua", seconds, connections)
+        count = wrk(f"{base}/en/p/benchmark/count.json", "get.lua", seconds, connections)
         report.add(
             "count JSON: req/s", count.rate, "/s", floor=lambda rate: rate >= 2500,
             reference=ref_json.rate, goal=">= 70% of bare JSON",
         )  # fmt: skip
 
         for path, name in (("", "petition page"), ("countries/", "per-country breakdown")):
-            large = latency_ms(f"{base}/p/benchmark/{path}", samples)
-            small = latency_ms(f"{base}/p/benchmark-small/{path}", samples)
+            large = latency_ms(f"{base}/en/p/benchmark/{path}", samples)
+            small = latency_ms(f"{base}/en/p/benchmark-small/{path}", samples)
             report.add(
                 f"{name}: latency at {signatures:,} vs 1,000 signatures", large / small, "x",
                 floor=lambda ratio: ratio <= 1.3, goal="1.0",
@@ -279,15 +279,15 @@ def main():
         last_page = min(5000, max(1, signatures // 50))
         # Page 5,000 as a reader reaches it: by "Next", whose link names the last row shown.
         after = last_row_before_page(stack, "benchmark", last_page)
-        deep_url = f"{base}/p/benchmark/signatures/?page={last_page}&after={after}"
+        deep_url = f"{base}/en/p/benchmark/signatures/?page={last_page}&after={after}"
         deep = latency_ms(deep_url, samples // 4)
-        first = latency_ms(f"{base}/p/benchmark/signatures/", samples // 4)
+        first = latency_ms(f"{base}/en/p/benchmark/signatures/", samples // 4)
         report.add(
             f"signatory list: page {last_page} vs page 1", deep / first, "x",
             floor=lambda ratio: ratio <= 1.5, goal="1.0",
             note=f"{deep:.1f} ms vs {first:.1f} ms",
         )  # fmt: skip
-        by_number = latency_ms(f"{base}/p/benchmark/signatures/?page={last_page}", samples // 4)
+        by_number = latency_ms(f"{base}/en/p/benchmark/signatures/?page={last_page}", samples // 4)
         report.add(
             f"signatory list: page {last_page} by its number alone vs page 1",
             by_number / first, "x", note=f"{by_number:.1f} ms (OFFSET)",

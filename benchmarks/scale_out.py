@@ -187,7 +187,8 @@ def wait_for_exact_counts(stack, run_id, timeout=30):
             counted, ours = connection.execute(query, (f"bench-{run_id}-%", SLUG)).fetchone()
             by_port = {}
             for port in stack.instance_ports:
-                with urlopen(f"http://127.0.0.1:{port}/p/{SLUG}/count.json", timeout=10) as answer:
+                url = f"http://127.0.0.1:{port}/en/p/{SLUG}/count.json"
+                with urlopen(url, timeout=10) as answer:
                     by_port[port] = json.load(answer)["total"]
             waited = time.monotonic() - started
             if all(n == counted for n in by_port.values()) or waited > timeout:
@@ -203,7 +204,7 @@ def burst_from_one_client(base, client, requests):
         time.sleep(60 - time.time() % 60 + 0.2)
     statuses = []
     for n in range(requests):
-        url = f"{base}/p/{SLUG}/signatures/?burst={n}"
+        url = f"{base}/en/p/{SLUG}/signatures/?burst={n}"
         try:
             with urlopen(Request(url, headers={"X-Forwarded-For": client}), timeout=10) as page:
                 statuses.append(page.status)
@@ -250,10 +251,10 @@ def scale_out(report, *, quick, run_id, seconds, connections):
         form, cookie, token = sign_form(base, SLUG)
         time.sleep(3)  # a person takes a few seconds to fill the form; so does the benchmark
         sign = wrk(
-            f"{base}/p/{SLUG}/sign/", "post_form.lua", seconds, connections,
+            f"{base}/en/p/{SLUG}/sign/", "post_form.lua", seconds, connections,
             env={"BENCH_FORM": form, "BENCH_RUN": run_id, "BENCH_ORIGIN": base},
         )  # fmt: skip
-        signed = {port: served(logs[port], "POST", f"/p/{SLUG}/sign/").total() for port in logs}
+        signed = {port: served(logs[port], "POST", f"/en/p/{SLUG}/sign/").total() for port in logs}
         acknowledged, errors = sign.count("3"), sign.count("5")
         stored = count_bench_signatures(env, run_id)
         one_instance = next(
@@ -296,7 +297,7 @@ def scale_out(report, *, quick, run_id, seconds, connections):
             f"count.json {per_port(by_port)} after {waited:.1f} s",
         )  # fmt: skip
 
-        lists = {port: served(logs[port], "GET", f"/p/{SLUG}/signatures/") for port in logs}
+        lists = {port: served(logs[port], "GET", f"/en/p/{SLUG}/signatures/") for port in logs}
         allowed = burst.index(429) if 429 in burst else len(burst)
         expected = [200] * SIGNATORY_LIST_LIMIT + [429] * (len(burst) - SIGNATORY_LIST_LIMIT)
         # Shared means each instance refused the client before serving it the limit itself.

@@ -234,7 +234,7 @@ def sign_form(base_url, slug):
     """The fields a browser sends with the sign form, read from the petition page itself
     (kept by shared caches, so without a CSRF token), and a token with its cookie for the
     forms that have one (confirm), read from a page that is never cached."""
-    with urlopen(f"{base_url}/p/{slug}/", timeout=10) as response:
+    with urlopen(f"{base_url}/en/p/{slug}/", timeout=10) as response:
         page = response.read().decode()
     form = re.search(r'<form[^>]*id="sign-form".*?</form>', page, re.S).group(0)
     hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
@@ -245,7 +245,7 @@ def sign_form(base_url, slug):
         "consent_processing": "on",
         "show_name": "on",
     }
-    with urlopen(f"{base_url}/p/{slug}/organisations/sign/", timeout=10) as response:
+    with urlopen(f"{base_url}/en/p/{slug}/organisations/sign/", timeout=10) as response:
         token_page = response.read().decode()
         cookies = response.headers.get_all("Set-Cookie") or []
     cookie = "; ".join(header.split(";", 1)[0] for header in cookies if "csrftoken" in header)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_countries",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -162,13 +163,15 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The interface's languages (every one has a catalogue in locale/). Public pages live under
+# their language's prefix (/es/p/<slug>/, config/urls.py): a link names its language.
 LANGUAGES = [
     ("en", _("English")),
     ("es", _("Spanish")),
+    ("pt-br", _("Brazilian Portuguese")),
     ("fr", _("French")),
-    ("de", _("German")),
     ("it", _("Italian")),
-    ("pt", _("Portuguese")),
+    ("de", _("German")),
     ("ur", _("Urdu")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -1,10 +1,10 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
+from config.sitemaps import sitemap_xml
 from lib import site_files
-from lib.csrf import token_free
 from lib.media import serve_media
 
 handler500 = "lib.error_pages.server_error"
@@ -16,9 +16,13 @@ urlpatterns = [
     path("favicon.ico", site_files.favicon),
     path("robots.txt", site_files.robots_txt),
     path(".well-known/security.txt", site_files.security_txt, name="security_txt"),
-    # The language menu is on every page, shared caches included: no token (lib/csrf.py).
-    path("i18n/setlang/", token_free(set_language), name="set_language"),
+    path("sitemap.xml", sitemap_xml, name="sitemap"),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
+]
+# Every public page lives under its language (/es/p/<slug>/): a link says what language it is
+# in, so a campaign can share one per language, and the page copies key on the path. A path
+# without one is sent to the reader's language (the browser's, or LANGUAGE_CODE).
+urlpatterns += i18n_patterns(
     path("", include("petition.urls")),
     path("", include("campaign.urls")),
-]
+)

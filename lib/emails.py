@@ -35,9 +35,18 @@ def signing_alert(context):
         _send("signing_alert", address, context)
 
 
+def supported_language(code):
+    """The language of LANGUAGES an email in `code` is written in: a signer who signed in a
+    language since replaced by a variant ("pt" for "pt-br") gets that variant."""
+    try:
+        return translation.get_supported_language_variant(code or settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
 def _send(name, to, context, *, language=None, headers=None):
     context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL} | context
-    with translation.override(language or settings.LANGUAGE_CODE):
+    with translation.override(supported_language(language)):
         subject = render_to_string(f"emails/{name}-subject.txt", context)
         text = render_to_string(f"emails/{name}-body.txt", context)
         html = render_to_string(f"emails/{name}-body.html", context)

@@ -8,19 +8,24 @@ from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-# Links from emails carry personal tokens: no crawler should follow or keep them.
-ROBOTS_TXT = """User-agent: *
-Disallow: /confirm/
-Disallow: /not-me/
-Disallow: /manage/
-Disallow: /unsubscribe/
-"""
+# Links from emails carry personal tokens: no crawler should follow or keep them, in any
+# language. (`*` in a path is understood by the large crawlers, not by every one.)
+PERSONAL_LINKS = ("confirm", "not-me", "manage", "unsubscribe")
+
+
+def robots_lines():
+    prefixes = ["*", *(code for code, _name in settings.LANGUAGES)]
+    yield "User-agent: *"
+    for prefix in prefixes:
+        for link in PERSONAL_LINKS:
+            yield f"Disallow: /{prefix}/{link}/"
+    yield f"Sitemap: {settings.SITE_URL}/sitemap.xml"
 
 
 @require_safe
 @cache_control(public=True, max_age=86400)
 def robots_txt(request):
-    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
+    return HttpResponse("\n".join(robots_lines()) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @require_safe

@@ -72,6 +72,9 @@ class SignatureForm(SigningChecksMixin, TextChecksMixin, forms.ModelForm):
         help_texts = {
             "role": _('e.g. "National Committee", "General Secretary"'),
             "organisation": _("Optional: your union, party, university…"),
+            "country": _(
+                "Where you live: signatures are counted by country, so choose it yourself."
+            ),
         }
 
     field_order = [

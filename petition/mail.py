@@ -1,12 +1,14 @@
 """The emails about signing: what each says and where it goes, sent from the background tasks.
 
-Each function builds its email's context (links with the signer's tokens, the language the
-signer signed in) and hands it to its function in lib/emails.py. Every email to a signer
-carries the "manage my signature" link and a one-click unsubscribe.
+Each function builds its email's context (links with the signer's tokens) in the language the
+signer signed in, every link going to the pages in that language, and hands it to its function
+in lib/emails.py. Every email to a signer carries the "manage my signature" link and a
+one-click unsubscribe.
 """
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 
 from lib import emails
@@ -18,6 +20,11 @@ from .models.protection import ALERT_WINDOW
 def send_confirmation_request(signer):
     if signer is None or not signer.awaits_confirmation:
         return
+    with translation.override(emails.supported_language(signer.language)):
+        _send_confirmation_request(signer)
+
+
+def _send_confirmation_request(signer):
     context = {
         "confirm_url": _link("petition:confirm", signer.make_token("confirm")),
         "not_me_url": _link("petition:not_me", signer.make_token("not-me")),
@@ -36,6 +43,11 @@ def send_already_signed(signer, to=None):
     to sign for it (`to`), without a link to manage the signature nor who the first was."""
     if signer is None:
         return
+    with translation.override(emails.supported_language(signer.language)):
+        _send_already_signed(signer, to)
+
+
+def _send_already_signed(signer, to):
     send = (
         emails.already_signed_organisation
         if isinstance(signer, Organisation)
@@ -44,7 +56,7 @@ def send_already_signed(signer, to=None):
     context = {"petition_url": emails.absolute_url(signer.petition.get_absolute_url())}
     if to and to != signer.email:
         context |= {"signer": signer, "petition": signer.petition}
-        send(to, context, language=signer.language)
+        send(to, context, language=translation.get_language())
         return
     _send_to_signer(send, signer, context)
 
@@ -83,7 +95,7 @@ def _send_to_signer(send, signer, context):
     send(
         signer.email,
         context,
-        language=signer.language,
+        language=translation.get_language(),
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

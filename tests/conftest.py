@@ -18,6 +18,17 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _english_to_begin_with():
+    """Each test starts in LANGUAGE_CODE: LocaleMiddleware leaves the language of the test
+    client's last request active in the thread, and reverse() would follow it."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _pages_fresh_from_the_database(settings):
     """Tests read back at once what they wrote; tests/test_http_cache.py and the browser tests
     of every page switch Django's copy of the public pages back on."""
@@ -31,6 +42,17 @@ def _signers_take_their_time(monkeypatch):
     from petition.protection import bot_traps
 
     monkeypatch.setattr(bot_traps, "form_age", lambda value: 60.0)
+
+
+@pytest.fixture(autouse=True)
+def _rate_windows_stand_still(monkeypatch):
+    """Rate limits count per fixed minute (lib.rate_limit); a test that crossed a minute's
+    end would see its count start again and its 429 never come."""
+    import types
+
+    from lib import rate_limit
+
+    monkeypatch.setattr(rate_limit, "time", types.SimpleNamespace(time=lambda: 1_800_000_030.0))
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ def read_and_sign(client, petition, email):
         petition.get_absolute_url(),
         reverse("petition:signatures", args=[petition.slug]),
         reverse("petition:count", args=[petition.slug]),
-        "/",
+        reverse("campaign:home"),
     ):
         assert client.get(url).status_code == 200, url
     response = client.post(reverse("petition:sign", args=[petition.slug]), VALID | {"email": email})

@@ -6,6 +6,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from petition import actions
 from petition.models import Signature
@@ -75,7 +76,9 @@ def test_the_503_speaks_the_visitors_language(petition, monkeypatch):
         raise OperationalError(LOST)
 
     monkeypatch.setattr(public, "get_public_petition", lost)
-    spanish = Client(raise_request_exception=False, headers={"accept-language": "es"})
-    response = spanish.get(petition.get_absolute_url())
+    spanish = Client(raise_request_exception=False)
+    with translation.override("es"):
+        url = petition.get_absolute_url()
+    response = spanish.get(url)
     assert response.status_code == 503
     assert "Volvemos enseguida" in response.content.decode()

@@ -19,9 +19,10 @@ from django.middleware.locale import LocaleMiddleware
 from django.test import Client
 from django.test.client import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path, reverse
+from django.urls import path, reverse
 from django.utils import translation
 
+from config import urls as site_urls
 from lib.edge_cache import EDGE_HEADER, EdgeCache
 from lib.http_cache import request_language, shared_cache
 from petition.models import Petition, Signature
@@ -84,7 +85,7 @@ def slow_view(request):
 
 
 urlpatterns = [
-    path("", include("config.urls")),
+    *site_urls.urlpatterns,  # i18n_patterns may not be include()d
     path("test/language/", language_view),
     path("test/french/", french_view),
     path("test/session/", session_view),
@@ -189,8 +190,22 @@ def test_the_counter_is_never_older_than_the_settings_say(
     assert b'"total": 2' in call(app, url)[2]  # an older one may not
 
 
-def test_browsers_asking_for_one_language_share_its_copy(app, petition):
-    url = petition.get_absolute_url()
+def test_an_address_in_a_language_is_one_copy_for_every_browser(app, petition):
+    with translation.override("es"):
+        url = petition.get_absolute_url()
+    first = call(app, url, HTTP_ACCEPT_LANGUAGE="it")
+    assert first[1]["Content-Language"] == "es"
+    for headers in ({}, {"HTTP_ACCEPT_LANGUAGE": "de"}, {"HTTP_COOKIE": language_cookie("fr")}):
+        with CaptureQueriesContext(connection) as queries:
+            assert call(app, url, **headers) == first, headers
+        assert len(queries) == 0, headers
+    assert len(kept_copies()) == 1
+
+
+def test_browsers_asking_for_one_language_share_its_copy(app):
+    """Where the address names no language, the browser's (or cookie's) decides, and every
+    header resolving to one language shares its copy."""
+    url = "/test/language/"
     first = call(app, url, HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9,en;q=0.8")
     assert first[1]["Content-Language"] == "es"
     same_language = [
@@ -229,11 +244,14 @@ def test_a_copy_is_kept_under_the_language_the_page_is_in(app):
 
 def test_every_language_of_the_site_is_served_from_its_copy(app, petition, settings):
     for code, _name in settings.LANGUAGES:
-        first = call(app, petition.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=code)
+        with translation.override(code):
+            url = petition.get_absolute_url()
+        first = call(app, url)
         assert first[1]["Content-Language"] == code
         with CaptureQueriesContext(connection) as queries:
-            assert call(app, petition.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=code) == first
+            assert call(app, url) == first
         assert len(queries) == 0, code
+    assert len(kept_copies()) == len(settings.LANGUAGES)
 
 
 @pytest.mark.parametrize(

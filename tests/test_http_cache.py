@@ -31,7 +31,7 @@ def directives(response):
 
 def public_pages(petition):
     return [
-        "/",
+        reverse("campaign:home"),
         reverse("petition:index"),
         petition.get_absolute_url(),
         reverse("petition:signatures", args=[petition.slug]),
@@ -120,14 +120,18 @@ def test_pages_served_before_django_are_only_marked_here(client, petition):
 
 
 def test_each_language_is_kept_apart(petition):
-    english = Client(headers={"accept-language": "en"}).get(signatory_list(petition))
-    spanish = Client(headers={"accept-language": "es-MX,es;q=0.9"}).get(signatory_list(petition))
-    again = Client(headers={"accept-language": "es"}).get(signatory_list(petition))
+    """The address names the language (/es/p/…): a copy per address, whatever the browser
+    says, so a Spanish page is never served to an Italian address."""
     with translation.override("es"):
-        heading = translation.gettext("Signatories")
-    assert heading != "Signatories"
+        spanish_url, heading = signatory_list(petition), translation.gettext("Signatories")
+    with translation.override("it"):
+        italian_url = signatory_list(petition)
+    assert heading != "Signatories" and spanish_url.startswith("/es/")
+    spanish = Client(headers={"accept-language": "it"}).get(spanish_url)
+    italian = Client(headers={"accept-language": "es"}).get(italian_url)
+    again = Client(headers={"accept-language": "de"}).get(spanish_url)
     assert heading in spanish.content.decode()
-    assert heading not in english.content.decode()
+    assert heading not in italian.content.decode()
     assert again.content == spanish.content
     assert len(kept_pages()) == 2
 
@@ -144,14 +148,19 @@ def test_a_staff_members_page_is_never_shared(client, petition, admin_user):
     assert len(kept_pages()) == 1
 
 
-def test_a_page_that_sets_a_cookie_is_not_shared(client, petition):
-    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
-    response = client.get(petition.get_absolute_url())
-    assert response.status_code == 200
-    # The language cookie is sent back: the page varies on it, and is kept per cookie value.
-    assert "Cookie" in response["Vary"]
+def test_an_address_without_a_language_goes_to_the_readers_own(client, petition, settings):
+    """The language cookie, then the browser, choose where a bare address goes; the page there
+    is the same for everyone who asks for that address."""
+    bare = petition.get_absolute_url().removeprefix("/en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    response = client.get(bare, headers={"accept-language": "de"})
+    assert response.status_code == 302 and response["Location"] == f"/fr{bare}"
+    assert "public" not in directives(response)
+    response = Client(headers={"accept-language": "de-CH,de;q=0.9"}).get(bare)
+    assert response["Location"] == f"/de{bare}"
+    french = client.get(f"/fr{bare}")
     with translation.override("fr"):
-        assert translation.gettext("Sign the petition") in response.content.decode()
+        assert translation.gettext("Sign the petition") in french.content.decode()
 
 
 def test_an_expired_copy_is_rendered_again_by_one_request_while_others_get_it_stale(

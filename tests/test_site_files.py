@@ -13,13 +13,16 @@ def test_favicon_ico_points_at_the_sites_icon(client):
 
 
 @pytest.mark.django_db
-def test_robots_txt_keeps_crawlers_away_from_personal_links(client):
+def test_robots_txt_keeps_crawlers_away_from_personal_links(client, settings):
     response = client.get("/robots.txt")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     body = response.content.decode()
-    for prefix in ("/confirm/", "/not-me/", "/manage/", "/unsubscribe/"):
-        assert f"Disallow: {prefix}" in body
+    for link in ("/confirm/", "/not-me/", "/manage/", "/unsubscribe/"):
+        assert f"Disallow: /*{link}" in body
+        for code, _name in settings.LANGUAGES:  # for crawlers that know no wildcard
+            assert f"Disallow: /{code}{link}" in body
+    assert "Sitemap: http://testserver/sitemap.xml" in body
     # The admin's address is not advertised.
     assert "admin" not in body
 

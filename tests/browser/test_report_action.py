@@ -40,7 +40,7 @@ def test_report_approve_and_see_it_on_the_map(phone, moderator, media_root, tmp_
     page = phone
 
     # A supporter reports the action (the page is in Italian for this browser: use ids).
-    page.goto("/actions/report/")
+    page.goto("/en/actions/report/")
     assert fits_the_screen(page)
     form = page.locator("#report-form")
     form.locator("#id_kind").select_option("other")
@@ -55,13 +55,13 @@ def test_report_approve_and_see_it_on_the_map(phone, moderator, media_root, tmp_
     form.locator("#id_contact_email").fill("youth.federation@example.org")
     form.locator("#id_consent").check()
     form.locator("[type=submit]").click()
-    expect(page).to_have_url("/actions/report/thanks/")
+    expect(page).to_have_url("/en/actions/report/thanks/")
     expect(page.locator("h1")).to_be_visible()
 
     action = Action.objects.get()
     assert action.status == Action.Status.PENDING
     assert action.photos.count() == 1
-    page.goto("/actions/")
+    page.goto("/en/actions/")
     expect(page.get_by_text(TITLE)).to_have_count(0)
 
     # A moderator approves it in the admin.
@@ -82,17 +82,17 @@ def test_report_approve_and_see_it_on_the_map(phone, moderator, media_root, tmp_
     assert action.status == Action.Status.APPROVED
 
     # Everyone sees it: on the list, on the map, on its own page.
-    page.goto("/actions/")
+    page.goto("/en/actions/")
     expect(page.get_by_role("link", name=TITLE)).to_be_visible()
     assert fits_the_screen(page)
-    page.goto("/actions/map/")
+    page.goto("/en/actions/map/")
     nepal = page.locator('a.map-link[data-country="NP"]')
     expect(nepal).to_have_count(1)
     expect(nepal.locator("path.map-level-1")).to_have_count(1)
-    expect(page.locator("table a[href='/actions/?country=NP']")).to_be_visible()
+    expect(page.locator("table a[href='/en/actions/?country=NP']")).to_be_visible()
     assert fits_the_screen(page)
     nepal.click()
-    expect(page).to_have_url("/actions/?country=NP")
+    expect(page).to_have_url("/en/actions/?country=NP")
     page.get_by_role("link", name=TITLE).click()
     expect(page.locator("h1")).to_have_text(TITLE)
 

@@ -25,17 +25,22 @@ def test_sign_confirm_approve_and_see_the_name(phone, live_server, make_petition
     petition = make_petition(moderation=Petition.Moderation.APPROVE, goal=100)
     page = phone
 
-    page.goto(petition.get_absolute_url())
+    # A link without a language: the browser says Italian (it-IT), so the page is Italian.
+    page.goto(f"/p/{petition.slug}/")
+    assert page.url == f"{live_server.url}/it/p/{petition.slug}/"
     expect(page.get_by_role("heading", name=petition.title)).to_be_visible()
     counter = page.locator("[data-count-url] [data-count=total]")
     expect(counter).to_have_text("0")
-    # The browser says Italian (it-IT): the country is preselected.
-    expect(page.locator("#sign-form select[name=country]")).to_have_value("IT")
+    # The browser's language says nothing of where the signer lives: no country is guessed.
+    country = page.locator("#sign-form select[name=country]")
+    expect(country).to_have_value("")
+    expect(country.locator("option:checked")).to_have_text("Scegli il tuo paese")
 
     # ...and the page speaks Italian, so fields are found by name, texts in Italian.
     form = page.locator("#sign-form")
     form.locator("#id_full_name").fill("Ilaria Ventimiglia-Hart")
     form.locator("#id_email").fill("ilaria@example.org")
+    country.select_option("IT")
     form.locator("#id_city").fill("Genova")
     form.locator("details.sign-form-more summary").click()
     form.locator("#id_organisation").fill("Example Port Workers' Union")
@@ -59,9 +64,9 @@ def test_sign_confirm_approve_and_see_the_name(phone, live_server, make_petition
 
     # Counted at once, but the name waits for a moderator.
     cache.clear()
-    page.goto(petition.get_absolute_url())
+    page.goto(f"/it/p/{petition.slug}/")
     expect(counter).to_have_text("1")
-    page.goto(f"{petition.get_absolute_url()}signatures/")
+    page.goto(f"/it/p/{petition.slug}/signatures/")
     expect(page.get_by_text("Ilaria Ventimiglia-Hart")).to_have_count(0)
 
     page.goto("/admin/")  # in Italian, as the browser asks

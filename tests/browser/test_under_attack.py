@@ -15,10 +15,11 @@ def test_signing_under_attack_solves_the_challenge(phone, make_petition, setting
     petition = make_petition()
     page = phone
 
-    page.goto(petition.get_absolute_url())
+    page.goto(f"/it/p/{petition.slug}/")
     form = page.locator("#sign-form")
     form.locator("#id_full_name").fill("Nadia Quispe-Larsen")
     form.locator("#id_email").fill("nadia@example.org")
+    form.locator("#id_country").select_option("PE")
     form.locator("#id_consent_processing").check()
     expect(form.locator("input[name=proof_solution]")).not_to_have_value("")
     challenge = form.locator("input[name=proof_challenge]").get_attribute("value")

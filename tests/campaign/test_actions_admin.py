@@ -167,7 +167,7 @@ def test_approved_reports_become_public(client, moderator):
     assert client.get(action.get_absolute_url()).status_code == 404
     moderate_actions(Action.objects.filter(pk=action.pk), APPROVED, moderator)
     assert client.get(action.get_absolute_url()).status_code == 200
-    assert 'data-country="KE"' in client.get("/actions/map/").content.decode()
+    assert 'data-country="KE"' in client.get("/en/actions/map/").content.decode()
     moderate_actions(Action.objects.filter(pk=action.pk), REJECTED, moderator)
     assert client.get(action.get_absolute_url()).status_code == 404
 

@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
 from campaign import world_map
 from campaign.models import Action
@@ -79,7 +81,7 @@ def test_the_map_page_colours_and_links_countries_with_actions(client):
     make_action(country="MT")
     make_action(country="JP", status=Action.Status.PENDING)
     make_action(country="BR", status=Action.Status.REJECTED)
-    html = client.get("/actions/map/").content.decode()
+    html = client.get("/en/actions/map/").content.decode()
 
     def region(code):
         match = re.search(rf'<a class="map-link" href="([^"]+)" aria-label="([^"]+)" '
@@ -87,7 +89,7 @@ def test_the_map_page_colours_and_links_countries_with_actions(client):
         return match and match.groups()
 
     href, label, inner = region("IT")
-    assert href == "/actions/?country=IT" and label == "Italy: 5 actions"
+    assert href == "/en/actions/?country=IT" and label == "Italy: 5 actions"
     assert "<title>Italy: 5 actions</title>" in inner
     assert 'class="map-country map-level-3"' in inner
     href, label, inner = region("NP")
@@ -102,7 +104,7 @@ def test_the_map_page_colours_and_links_countries_with_actions(client):
     # The table below says the same, for everyone.
     table = re.search(r"<table.*?</table>", html, re.S).group(0)
     rows = re.findall(
-        r'<a href="/actions/\?country=(\w\w)">([^<]+)</a></th>\s*<td[^>]*>(\d+)<', table
+        r'<a href="/en/actions/\?country=(\w\w)">([^<]+)</a></th>\s*<td[^>]*>(\d+)<', table
     )
     assert rows == [("IT", "Italy", "5"), ("MT", "Malta", "1"), ("NP", "Nepal", "1")]
     assert "@svg-maps/world" in html and "CC BY 4.0" in html
@@ -111,7 +113,9 @@ def test_the_map_page_colours_and_links_countries_with_actions(client):
 @pytest.mark.django_db
 def test_the_map_speaks_the_visitors_language(client):
     make_action(country="DE")
-    html = client.get("/actions/map/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    with translation.override("es"):
+        url = reverse("campaign:action_map")
+    html = client.get(url).content.decode()
     assert 'data-country="DE"' in html
     assert "Alemania" in html
 
@@ -122,7 +126,7 @@ def test_the_map_data_as_json(client):
     make_action(country="IT")
     make_action(country="AR")
     make_action(country="JP", status=Action.Status.PENDING)
-    response = client.get("/actions/map/?format=json")
+    response = client.get("/en/actions/map/?format=json")
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"total": 3, "countries": 2, "by_country": {"AR": 1, "IT": 2}}
 
@@ -130,5 +134,5 @@ def test_the_map_data_as_json(client):
 @pytest.mark.django_db
 def test_territories_of_one_country_share_its_count(client):
     make_action(country="UM")
-    html = client.get("/actions/map/").content.decode()
+    html = client.get("/en/actions/map/").content.decode()
     assert html.count('data-country="UM"') == 6  # the six groups of US minor outlying islands

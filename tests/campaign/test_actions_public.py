@@ -15,7 +15,7 @@ from .action_factories import make_action
 pytestmark = pytest.mark.django_db
 
 APPROVED, PENDING, REJECTED = Action.Status.APPROVED, Action.Status.PENDING, Action.Status.REJECTED
-PAGES = ["/actions/", "/actions/timeline/", "/actions/map/"]
+PAGES = ["/en/actions/", "/en/actions/timeline/", "/en/actions/map/"]
 
 
 def text_of(response):
@@ -34,7 +34,7 @@ def test_only_approved_actions_are_listed_newest_first(client):
     newer = make_action(title="Newer motion", date=date(2025, 4, 2))
     make_action(title="Waiting report", status=PENDING)
     make_action(title="Refused report", status=REJECTED)
-    response = client.get("/actions/")
+    response = client.get("/en/actions/")
     assert response.status_code == 200
     text = text_of(response)
     assert text.index(newer.title) < text.index(older.title)
@@ -53,7 +53,7 @@ def test_n_actions_in_m_countries(client):
 
 def test_one_action_in_one_country(client):
     make_action(country="NP")
-    assert "1 action in 1 country" in text_of(client.get("/actions/"))
+    assert "1 action in 1 country" in text_of(client.get("/en/actions/"))
 
 
 def test_nothing_yet(client):
@@ -71,7 +71,7 @@ def test_filter_by_country_and_kind(client):
     make_action(country="BR", kind=Action.Kind.MOTION, status=PENDING, title="Pending motion")
 
     def listed(query):
-        return {a.pk for a in client.get(f"/actions/?{query}").context["page"]}
+        return {a.pk for a in client.get(f"/en/actions/?{query}").context["page"]}
 
     assert listed("country=FR") == {picket_fr.pk, motion_fr.pk}
     assert listed("country=fr") == {picket_fr.pk, motion_fr.pk}
@@ -80,9 +80,9 @@ def test_filter_by_country_and_kind(client):
     assert listed("country=BR&kind=picket") == {picket_br.pk}
     assert listed("country=BR&kind=motion") == set()
 
-    text = text_of(client.get("/actions/?country=FR"))
+    text = text_of(client.get("/en/actions/?country=FR"))
     assert "2 actions in France" in text and "Show all actions" in text
-    text = text_of(client.get("/actions/?country=BR&kind=motion"))
+    text = text_of(client.get("/en/actions/?country=BR&kind=motion"))
     assert "0 actions of the kind “Motion passed” in Brazil" in text
     assert "No actions match these filters yet" in text
     # The heading still counts everything public.
@@ -92,7 +92,7 @@ def test_filter_by_country_and_kind(client):
 def test_the_filter_form_offers_countries_with_actions_and_every_kind(client):
     make_action(country="FR")
     make_action(country="JP", status=PENDING)
-    html = client.get("/actions/?country=FR").content.decode()
+    html = client.get("/en/actions/?country=FR").content.decode()
     assert re.search(r'<option value="FR" selected>France \(1\)</option>', html)
     assert 'value="JP"' not in html
     for value, _label in Action.Kind.choices:
@@ -102,15 +102,15 @@ def test_the_filter_form_offers_countries_with_actions_and_every_kind(client):
 @pytest.mark.parametrize("query", ["country=XX", "country=<b>", "kind=riot", "page=9", "page=x"])
 def test_unknown_filters_and_pages_are_not_found(client, query):
     make_action()
-    assert client.get(f"/actions/?{query}").status_code == 404
+    assert client.get(f"/en/actions/?{query}").status_code == 404
 
 
 def test_twenty_per_page(client):
     for day in range(21):
         make_action(date=date(2025, 1, 1) + timedelta(days=day))
-    first = client.get("/actions/")
+    first = client.get("/en/actions/")
     assert len(first.context["page"].object_list) == 20
-    second = client.get("/actions/?page=2")
+    second = client.get("/en/actions/?page=2")
     assert [a.date for a in second.context["page"]] == [date(2025, 1, 1)]
     assert 'rel="next"' in first.content.decode()
 
@@ -118,15 +118,15 @@ def test_twenty_per_page(client):
 def test_the_list_shows_a_small_map_on_its_first_unfiltered_page(client):
     for day in range(21):
         make_action(country="FR", date=date(2025, 1, 1) + timedelta(days=day))
-    assert "chorus-map-small" in client.get("/actions/").content.decode()
+    assert "chorus-map-small" in client.get("/en/actions/").content.decode()
     for query in ("page=2", "country=FR", "kind=picket"):
-        assert "chorus-map" not in client.get(f"/actions/?{query}").content.decode(), query
+        assert "chorus-map" not in client.get(f"/en/actions/?{query}").content.decode(), query
 
 
 def test_cards_show_the_first_photo(client, media_root):
     action = make_action(photos=2)
     first = action.photos.order_by("created_at", "pk").first()
-    html = client.get("/actions/").content.decode()
+    html = client.get("/en/actions/").content.decode()
     assert f'src="{first.thumbnail.url}"' in html
     assert html.count("/media/photos/") == 1  # one thumbnail per card, not the whole set
 
@@ -170,7 +170,7 @@ def test_the_detail_page(client, media_root, petition):
 def test_only_approved_actions_have_a_page(client):
     for status in (PENDING, REJECTED):
         assert client.get(make_action(status=status).get_absolute_url()).status_code == 404
-    assert client.get("/actions/no-such-action-1234abcd/").status_code == 404
+    assert client.get("/en/actions/no-such-action-1234abcd/").status_code == 404
 
 
 def test_unsafe_links_are_never_linked(client):
@@ -191,7 +191,7 @@ def test_the_timeline_groups_approved_actions_by_month(client):
     make_action(title="March motion", date=date(2025, 3, 2))
     make_action(title="March letter", date=date(2025, 3, 15))
     make_action(title="Pending photo", date=date(2025, 3, 16), status=PENDING)
-    response = client.get("/actions/timeline/")
+    response = client.get("/en/actions/timeline/")
     text = text_of(response)
     assert "Pending photo" not in text
     assert text.index("March 2025") < text.index("March letter") < text.index("March motion")
@@ -205,8 +205,13 @@ PRIVATE = {"contact_email": "hidden.reporter@example.org", "ip_hash": "f" * 32}
 
 def test_no_contact_email_or_ip_hash_on_any_public_page(client, media_root):
     action = make_action(photos=1, **PRIVATE)
-    pages = [*PAGES, action.get_absolute_url(), "/actions/map/?format=json", "/actions/report/"]
-    pages += ["/actions/?country=FR", "/actions/?kind=picket"]
+    pages = [
+        *PAGES,
+        action.get_absolute_url(),
+        "/en/actions/map/?format=json",
+        "/en/actions/report/",
+    ]
+    pages += ["/en/actions/?country=FR", "/en/actions/?kind=picket"]
     for path in pages:
         content = client.get(path).content.decode()
         for value in PRIVATE.values():
@@ -216,7 +221,12 @@ def test_no_contact_email_or_ip_hash_on_any_public_page(client, media_root):
 
 def test_public_pages_have_no_inline_script_or_style(client, media_root):
     action = make_action(photos=1, statement="Resolved.")
-    for path in [*PAGES, action.get_absolute_url(), "/actions/report/", "/actions/report/thanks/"]:
+    for path in [
+        *PAGES,
+        action.get_absolute_url(),
+        "/en/actions/report/",
+        "/en/actions/report/thanks/",
+    ]:
         html = client.get(path).content.decode()
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
         assert not re.search(r"\sstyle=", html), path
@@ -247,10 +257,10 @@ def test_the_detail_page_costs_a_few_queries(
 @pytest.mark.parametrize(
     ("path", "title"),
     [
-        ("/actions/", "Solidarity actions around the world"),
-        ("/actions/timeline/", "Timeline of solidarity actions"),
-        ("/actions/map/", "Map of solidarity actions"),
-        ("/actions/report/", "Report your solidarity action"),
+        ("/en/actions/", "Solidarity actions around the world"),
+        ("/en/actions/timeline/", "Timeline of solidarity actions"),
+        ("/en/actions/map/", "Map of solidarity actions"),
+        ("/en/actions/report/", "Report your solidarity action"),
     ],
 )
 def test_shared_links_have_a_title_and_description(client, path, title):

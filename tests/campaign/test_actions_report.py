@@ -20,7 +20,7 @@ from .test_images import jpeg_with_everything, png_claiming
 
 pytestmark = pytest.mark.django_db
 
-URL = "/actions/report/"
+URL = "/en/actions/report/"
 
 
 def post(client, data=None, photos=(), **extra):
@@ -93,7 +93,7 @@ def test_a_report_with_photos_is_stored_pending_and_clean(client, media_root):
 
     # Pending: not public anywhere yet.
     assert client.get(action.get_absolute_url()).status_code == 404
-    assert action.title not in client.get("/actions/").content.decode()
+    assert action.title not in client.get("/en/actions/").content.decode()
     assert client.get(URL + "thanks/").status_code == 200
 
 

@@ -30,6 +30,9 @@ class MetaTags(HTMLParser):
         attrs = dict(attrs)
         if tag == "meta" and ("property" in attrs or "name" in attrs):
             key = attrs.get("property") or attrs.get("name")
+            if key == "og:locale:alternate":  # one for each other language
+                self.meta.setdefault(key, []).append(attrs.get("content"))
+                return
             assert key not in self.meta, f"{key} twice"
             self.meta[key] = attrs.get("content")
         if tag == "link" and "rel" in attrs:
@@ -203,9 +206,9 @@ def test_every_page_links_the_sections_and_the_feed(client, petition):
         )
         for name in ("campaign:updates", "campaign:actions", "campaign:cases", "petition:index"):
             assert f'href="{reverse(name)}"' in html
-        feeds = MetaTags(html).links["alternate"]
-        assert feeds[0]["type"] == "application/atom+xml"
-        assert feeds[0]["href"] == reverse("campaign:updates_feed")
+        alternates = MetaTags(html).links["alternate"]
+        feeds = [link for link in alternates if link.get("type") == "application/atom+xml"]
+        assert [feed["href"] for feed in feeds] == [reverse("campaign:updates_feed")]
     html = client.get(reverse("campaign:updates")).content.decode()
     assert f'href="{reverse("campaign:updates")}" aria-current="page"' in html
     html = client.get(petition.get_absolute_url()).content.decode()
@@ -229,7 +232,9 @@ def assert_card(html, path, title, description=None, image=None, kind="website")
     if description:
         assert meta["og:description"] == meta["twitter:description"] == description
         assert meta["description"] == description
-    assert "testserver" not in "".join(filter(None, meta.values()))
+    assert "testserver" not in "".join(str(value) for value in meta.values() if value)
+    assert meta["og:locale"] == "en_GB"
+    assert "ur_PK" in meta["og:locale:alternate"] and "en_GB" not in meta["og:locale:alternate"]
     return meta
 
 
@@ -243,7 +248,7 @@ def test_open_graph_on_the_home_page(client, site, make_petition):
     make_petition(lead="Seven organisers were detained & held without charge.")
     meta = assert_card(
         home(client).content.decode(),
-        "/",
+        reverse("campaign:home"),
         "Example Solidarity",
         "Seven organisers were detained & held without charge.",
     )

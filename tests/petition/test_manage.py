@@ -30,10 +30,10 @@ def test_every_email_to_a_signer_has_the_manage_link_and_one_click_unsubscribe(
     with django_capture_on_commit_callbacks(execute=True):
         sign(client, petition)  # again: the "already signed" email
     for message in mail.outbox:
-        assert re.search(r"http://testserver/manage/\S+/", message.body)
+        assert re.search(r"http://testserver/en/manage/\S+/", message.body)
         assert "/manage/" in message.alternatives[0][0]
         unsubscribe = re.fullmatch(
-            r"<(http://testserver/unsubscribe/\S+/)>", message.extra_headers["List-Unsubscribe"]
+            r"<(http://testserver/en/unsubscribe/\S+/)>", message.extra_headers["List-Unsubscribe"]
         )
         assert unsubscribe
         assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

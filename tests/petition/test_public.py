@@ -38,7 +38,7 @@ def test_drafts_and_unknown_petitions_are_not_found(client, make_petition, name)
 
 
 def test_error_pages_are_friendly_and_leak_nothing(client, rf, db):
-    response = client.get("/p/no-such-petition/")
+    response = client.get("/en/p/no-such-petition/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
     assert "vendor/bootstrap/bootstrap.min.css" in response.content.decode()

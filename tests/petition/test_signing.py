@@ -55,9 +55,9 @@ def test_signing_stores_a_pending_signature_and_emails_the_link(signed, petition
     assert message.to == ["amara@example.org"]
     assert petition.title in message.subject
     confirm_path, not_me_path, manage_path = links_in(message)
-    assert manage_path.startswith("/manage/")
-    assert confirm_path.startswith("/confirm/")
-    assert not_me_path.startswith("/not-me/")
+    assert manage_path.startswith("/en/manage/")
+    assert confirm_path.startswith("/en/confirm/")
+    assert not_me_path.startswith("/en/not-me/")
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert f"http://testserver{confirm_path}" in html

@@ -91,7 +91,7 @@ def test_the_form_carries_a_challenge_and_explains_javascript_is_needed(
     response = client.get(petition.get_absolute_url())
     html = response.content.decode()
     assert 'name="proof_challenge" value=""' in html  # fetched by the script, never cached
-    assert 'data-challenge-url="/proof-of-work/challenge.json"' in html
+    assert 'data-challenge-url="/en/proof-of-work/challenge.json"' in html
     assert "<noscript>" in html and "JavaScript" in html
     assert "/static/js/proof-of-work.js" in html
 
@@ -159,7 +159,7 @@ def test_a_missing_or_wrong_solution_is_refused_with_a_message(
     html = response.content.decode()
     assert PROOF_REFUSED in html
     assert 'value="Careful Person"' in html  # what was typed is kept
-    assert 'data-challenge-url="/proof-of-work/challenge.json"' in html  # to try again
+    assert 'data-challenge-url="/en/proof-of-work/challenge.json"' in html  # to try again
     assert not Signature.objects.exists()
 
 

@@ -208,9 +208,12 @@ def test_report_an_action(client, petition, data, photos, settings, tmp_path):
 
 
 @fuzz
-@given(data=fields(["language", "next"]))
-def test_set_language(client, data):
-    assert_no_server_error(client.post(reverse("set_language"), data))
+@given(prefix=st.one_of(NASTY, st.text(max_size=40)), accept_language=st.text(max_size=80))
+def test_any_language_prefix_and_accept_language(client, prefix, accept_language):
+    """The language comes from the path, then the browser: nothing there can break a page."""
+    path = "/" + quote(prefix.replace("\x00", ""), safe="") + "/petitions/"
+    headers = {"accept-language": accept_language.replace("\x00", "").replace("\n", "")}
+    assert_no_server_error(client.get(path, headers=headers))
 
 
 QUERY = st.dictionaries(
@@ -240,5 +243,11 @@ def test_list_query_strings(client, petition, make_signature, query):
 @fuzz
 @given(slug=st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=300))
 def test_random_paths(client, slug):
-    for pattern in ("/p/{}/", "/p/{}/count.json", "/news/{}/", "/actions/{}/", "/media/{}"):
+    for pattern in (
+        "/en/p/{}/",
+        "/en/p/{}/count.json",
+        "/en/news/{}/",
+        "/en/actions/{}/",
+        "/media/{}",
+    ):
         assert_no_server_error(client.get(pattern.format(quote(slug, safe=""))))
