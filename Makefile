@@ -17,7 +17,10 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) DEBUG=off SECRET_KEY=test-secret-k
 	CACHE_URL=locmemcache://tests \
 	EMAIL_URL=consolemail:// SITE_URL=http://testserver
 
-.PHONY: install run demo test bench reliability lint fmt messages clean
+.PHONY: install system-packages run demo test bench reliability lint fmt messages clean
+
+# What the browser tests and the benchmark smokes drive: Debian's chromium, wrk and nginx.
+SYSTEM_PACKAGES := chromium wrk nginx
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +29,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+system-packages:
+	@if ! command -v chromium >/dev/null || ! command -v wrk >/dev/null \
+		|| ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null; then \
+		echo "Installing $(SYSTEM_PACKAGES)"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		{ apt-get update -qq && apt-get install -y -qq $(SYSTEM_PACKAGES); } >/dev/null 2>&1 \
+		|| { sudo apt-get update -qq && sudo apt-get install -y -qq $(SYSTEM_PACKAGES); } >/dev/null; \
+	fi
 
 run: $(STAMP)
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput -v 0
@@ -40,7 +52,7 @@ fmt: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: $(STAMP)
+test: $(STAMP) system-packages
 	$(BIN)/ruff check .
 	mkdir -p var/static
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -60,7 +72,8 @@ reliability: $(STAMP)
 	$(BIN)/python -m benchmarks.reliability $(RELIABILITY_ARGS)
 
 messages: $(STAMP)
-	$(RUN_ENV) $(BIN)/python manage.py makemessages --all --ignore=.venv --ignore=tests
+	$(RUN_ENV) $(BIN)/python manage.py makemessages --all --ignore=.venv --ignore=tests --ignore=node_modules --ignore=var --ignore=benchmarks
+	$(RUN_ENV) $(BIN)/python manage.py complete_catalogs
 	$(RUN_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

@@ -172,9 +172,15 @@ LANGUAGES = [
     ("fr", _("French")),
     ("it", _("Italian")),
     ("de", _("German")),
+    ("el", _("Greek")),
+    ("da", _("Danish")),
+    ("cs", _("Czech")),
+    ("ca", _("Catalan")),
+    ("ne", _("Nepali")),
     ("ur", _("Urdu")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; then what Django and our dependencies leave untranslated (config/catalogs.py).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_supplements"]
 # The time moderators read in the back office and emails show; stored times are UTC.
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
