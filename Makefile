@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.12 >/dev/null 2>&1 && echo python3.12 || ec
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Test-only tools from npm (axe-core, the Nu HTML Checker): reinstalled when the lock is newer.
+NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -25,6 +27,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev,s3]"
 	touch $(STAMP)
 
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 install: $(STAMP)
 
 run: $(STAMP)
@@ -40,7 +46,7 @@ fmt: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	mkdir -p var/static
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
