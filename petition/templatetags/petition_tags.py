@@ -40,3 +40,9 @@ def flag_url(country):
         return static(f"flags/{code}.gif")
     except ValueError:  # not in the collected static manifest
         return ""
+
+
+@register.filter
+def fields_with_errors(form):
+    """The form's fields that have errors, in form order: the error summary's links."""
+    return [field for field in form if field.errors]
