@@ -8,12 +8,44 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
+from django.shortcuts import render
+from django.test import Client, override_settings
+from django.urls import path as route
 
+from config import urls as site_urls
 from tests.public_pages import in_language, public_pages
 
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 pytestmark = pytest.mark.django_db
+
+
+def broken(request):
+    raise RuntimeError("a bug")
+
+
+def database_down(request):
+    raise OperationalError("connection refused")
+
+
+def forbidden(request):
+    raise PermissionDenied
+
+
+def too_many(request):
+    return render(request, "429.html", status=429)
+
+
+urlpatterns = [
+    route("test/500/", broken),
+    route("test/503/", database_down),
+    route("test/403/", forbidden),
+    route("test/429/", too_many),
+    *site_urls.urlpatterns,
+]
+handler500 = site_urls.handler500
 
 
 def vnu_errors(pages, folder):
@@ -67,5 +99,22 @@ def test_the_sign_forms_with_errors_are_valid_html(client, petition, tmp_path):
             response = client.post(path, {})
             assert b'id="error-summary"' in response.content, path
             pages.append((path, response.content))
+    errors = vnu_errors(pages, tmp_path)
+    assert not errors, "\n".join(f"{path}: {m}" for path, ms in errors.items() for m in ms)
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_the_error_pages_are_valid_html_and_right_to_left_in_urdu(tmp_path):
+    client = Client(raise_request_exception=False)
+    pages = []
+    for language in ["en", "ur"]:
+        for status in [403, 404, 429, 500, 503]:
+            response = client.get(f"/test/{status}/", HTTP_ACCEPT_LANGUAGE=language)
+            assert response.status_code == status
+            html = response.content.decode()
+            rtl = language == "ur"
+            assert f'<html lang="{language}" dir="{"rtl" if rtl else "ltr"}">' in html, status
+            assert ("bootstrap.rtl.min.css" in html) is rtl, status
+            pages.append((f"{status} ({language})", response.content))
     errors = vnu_errors(pages, tmp_path)
     assert not errors, "\n".join(f"{path}: {m}" for path, ms in errors.items() for m in ms)
