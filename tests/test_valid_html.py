@@ -2,6 +2,7 @@
 page, in English and in Urdu, nor on the sign forms after an empty submit."""
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -116,5 +117,29 @@ def test_the_error_pages_are_valid_html_and_right_to_left_in_urdu(tmp_path):
             assert f'<html lang="{language}" dir="{"rtl" if rtl else "ltr"}">' in html, status
             assert ("bootstrap.rtl.min.css" in html) is rtl, status
             pages.append((f"{status} ({language})", response.content))
+    errors = vnu_errors(pages, tmp_path)
+    assert not errors, "\n".join(f"{path}: {m}" for path, ms in errors.items() for m in ms)
+
+
+def test_the_pages_after_signing_are_valid_html(
+    client, petition, mailoutbox, django_capture_on_commit_callbacks, tmp_path
+):
+    from tests.petition.test_signing import VALID
+
+    pages = []
+    url = petition.get_absolute_url()
+    for language in ["en", "ur"]:
+        with django_capture_on_commit_callbacks(execute=True):  # the email goes on commit
+            signed = client.post(
+                in_language(f"{url}sign/", language),
+                VALID | {"email": f"{language}@example.org"},
+                follow=True,
+            )
+        assert signed.status_code == 200
+        pages.append((f"check your email ({language})", signed.content))
+        link = re.search(r"http://testserver(/\S+/confirm/\S+/)", mailoutbox[-1].body).group(1)
+        confirmed = client.post(link, follow=True)
+        assert confirmed.status_code == 200
+        pages.append((f"confirmed ({language})", confirmed.content))
     errors = vnu_errors(pages, tmp_path)
     assert not errors, "\n".join(f"{path}: {m}" for path, ms in errors.items() for m in ms)

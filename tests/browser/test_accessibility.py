@@ -1,8 +1,11 @@
 """axe-core finds no WCAG 2.2 A or AA violation on any public page, in English and in Urdu (right
 to left), on a phone and on a desktop screen, nor on the sign forms after an empty submit."""
 
+import re
+
 import pytest
 
+from petition.models import Signature, Signer
 from tests.browser.axe import serve_axe, violations
 from tests.public_pages import in_language, public_pages
 
@@ -45,3 +48,27 @@ def test_no_violation_on_a_sign_form_with_errors(axe_page, make_petition, langua
     found = violations(axe_page)
     assert not found, report(found)
     assert axe_page.locator("#error-summary").is_visible()
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_no_violation_on_the_pages_after_signing(axe_page, make_petition, mailoutbox, language):
+    petition = make_petition()
+    page = axe_page
+    page.goto(in_language(petition.get_absolute_url(), language))
+    form = page.locator("#sign-form")
+    form.locator("#id_full_name").fill("Axe Checked Signer")
+    form.locator("#id_email").fill("axe@example.org")
+    form.locator("#id_country").select_option("PK")
+    form.locator("#id_consent_processing").check()
+    with page.expect_navigation():
+        form.locator("[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    found = violations(page)  # "check your email"
+
+    page.goto(re.search(r"(http://\S+/confirm/\S+/)", mailoutbox[-1].body).group(1))
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert Signature.objects.get().status == Signer.Status.CONFIRMED
+    found += violations(page)  # "your signature is confirmed"
+    assert not found, report(found)

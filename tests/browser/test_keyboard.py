@@ -1,10 +1,13 @@
 """Signing by keyboard alone (Tab, Shift+Tab, typing, Space, Enter; no click), through the error
 summary of an empty submit, with JavaScript on and with it off."""
 
+import re
+
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
-from petition.models import Signature
+from petition.models import Signature, Signer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,6 +85,13 @@ def test_sign_by_keyboard_alone(keyboard_page, make_petition):
         "keys@example.org",
         "IT",
     )
+
+    # The link in the email, then Enter on its button: confirmed, still without a mouse.
+    page.goto(re.search(r"(http://\S+/confirm/\S+/)", mail.outbox[-1].body).group(1))
+    tab_to(page, "main button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="your signature is confirmed")).to_be_visible()
+    assert Signature.objects.get().status == Signer.Status.CONFIRMED
 
 
 def test_the_organisation_form_by_keyboard_shows_its_error_summary(keyboard_page, make_petition):
