@@ -47,3 +47,9 @@ def test_help_text_and_error_are_both_described(client, petition):
     page = client.post(reverse("petition:sign", args=[petition.slug]), {}).content.decode()
     country = re.search(r'<select[^>]* name="country"[^>]*>', page).group(0)
     assert 'aria-describedby="id_country_helptext id_country_error"' in country
+
+
+def test_a_label_that_ends_a_sentence_gets_no_colon(client, petition):
+    page = client.post(reverse("petition:sign", args=[petition.slug]), {}).content.decode()
+    assert ">Full name: This field is required.</a>" in page
+    assert "the privacy notice explains. We need your agreement" in page
