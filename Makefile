@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.12 >/dev/null 2>&1 && echo python3.12 || ec
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Test-only tools from npm (axe-core, the Nu HTML Checker): reinstalled when the lock is newer.
+NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -19,8 +21,9 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) DEBUG=off SECRET_KEY=test-secret-k
 
 .PHONY: install system-packages run demo test bench reliability lint fmt messages clean
 
-# What the browser tests and the benchmark smokes drive: Debian's chromium, wrk and nginx.
-SYSTEM_PACKAGES := chromium wrk nginx
+# What the suite drives: Debian's chromium (browser tests), wrk and nginx (benchmark smokes),
+# npm (axe-core, vnu-jar) and Java (the Nu HTML Checker).
+SYSTEM_PACKAGES := chromium wrk nginx nodejs npm default-jre-headless
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +31,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev,s3]"
 	touch $(STAMP)
 
+$(NODE_STAMP): package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 install: $(STAMP)
 
 system-packages:
 	@if ! command -v chromium >/dev/null || ! command -v wrk >/dev/null \
-		|| ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null; then \
+		|| ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null \
+		|| ! command -v npm >/dev/null || ! command -v java >/dev/null; then \
 		echo "Installing $(SYSTEM_PACKAGES)"; \
 		export DEBIAN_FRONTEND=noninteractive; \
 		{ apt-get update -qq && apt-get install -y -qq $(SYSTEM_PACKAGES); } >/dev/null 2>&1 \
@@ -52,7 +60,7 @@ fmt: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: $(STAMP) system-packages
+test: $(STAMP) system-packages $(NODE_STAMP)
 	$(BIN)/ruff check .
 	mkdir -p var/static
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
