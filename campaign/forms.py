@@ -167,7 +167,7 @@ class ActionReportForm(ActionFieldsMixin, forms.ModelForm):
             field.widget = forms.HiddenInput()
             field.initial = petitions[0].pk
         else:
-            field.queryset = Petition.objects.public()
+            field.queryset = Petition.objects.public().with_translations()
             field.label = _("Which petition is it for?")
             field.empty_label = _("None in particular")
 

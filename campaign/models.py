@@ -6,7 +6,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from parler.fields import TranslationsForeignKey
+from parler.managers import TranslatableManager
 
+from lib.content_languages import (
+    TranslatedContent,
+    TranslatedQuerySet,
+    Translation,
+    original_language_field,
+)
 from lib.images import make_safe
 from petition.models import Petition
 
@@ -79,22 +87,21 @@ class Photo(models.Model):
             transaction.on_commit(self.delete_files)
 
 
-class UpdateQuerySet(models.QuerySet):
+class UpdateQuerySet(TranslatedQuerySet):
     def published(self, now=None):
         return self.filter(status=Update.Status.PUBLISHED, publish_at__lte=now or timezone.now())
 
 
-class Update(models.Model):
+class Update(TranslatedContent):
     """A news update written by the campaign team."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
-    title = models.CharField(_("title"), max_length=200)
+    # title, lead, body: UpdateTranslation, one row a language.
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    lead = models.TextField(_("lead"), max_length=600)
-    body = models.TextField(_("body"), help_text=_("Markdown."))
+    original_language = original_language_field()
     cover = models.ForeignKey(
         Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("cover photo"),
@@ -114,7 +121,7 @@ class Update(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = UpdateQuerySet.as_manager()
+    objects = TranslatableManager.from_queryset(UpdateQuerySet)()
 
     class Meta:
         ordering = ["-publish_at"]
@@ -123,13 +130,26 @@ class Update(models.Model):
         indexes = [models.Index(fields=["status", "-publish_at"])]
 
     def __str__(self):
-        return self.title
+        return self.safe_translation_getter("title", default=self.slug, any_language=True)
 
     def get_absolute_url(self):
         return reverse("campaign:update", args=[self.slug])
 
     def is_published(self, now=None):
         return self.status == self.Status.PUBLISHED and self.publish_at <= (now or timezone.now())
+
+
+class UpdateTranslation(Translation):
+    master = TranslationsForeignKey(
+        Update, on_delete=models.CASCADE, related_name="translations", null=True
+    )
+    title = models.CharField(_("title"), max_length=200)
+    lead = models.TextField(_("lead"), max_length=600)
+    body = models.TextField(_("body"), help_text=_("Markdown."))
+
+    class Meta:
+        unique_together = [("language_code", "master")]
+        verbose_name = _("news update translation")
 
 
 class ActionQuerySet(models.QuerySet):
@@ -223,7 +243,7 @@ class Action(models.Model):
         self.slug = f"{base}-{self.uuid.hex[:8]}"
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(TranslatedQuerySet):
     def public(self):
         return self.filter(is_public=True)
 
@@ -242,7 +262,7 @@ class CaseQuerySet(models.QuerySet):
         ]  # fmt: skip
 
 
-class Case(models.Model):
+class Case(TranslatedContent):
     """A person the campaign is for: a detainee, a prisoner, someone disappeared."""
 
     class Status(models.TextChoices):
@@ -258,7 +278,8 @@ class Case(models.Model):
         Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("photo"),
     )  # fmt: skip
-    biography = models.TextField(_("short biography"), blank=True, help_text=_("Markdown."))
+    # biography: CaseTranslation, one row a language; the name is the same in every one.
+    original_language = original_language_field()
     status = models.CharField(
         _("current status"), max_length=10, choices=Status, default=Status.DETAINED, editable=False
     )
@@ -269,7 +290,7 @@ class Case(models.Model):
         Petition, blank=True, related_name="cases", verbose_name=_("related petitions")
     )
 
-    objects = CaseQuerySet.as_manager()
+    objects = TranslatableManager.from_queryset(CaseQuerySet)()
 
     class Meta:
         ordering = ["order", "name"]
@@ -296,6 +317,17 @@ class Case(models.Model):
         type(self).objects.filter(pk=self.pk).update(
             status=self.status, status_since=self.status_since
         )
+
+
+class CaseTranslation(Translation):
+    master = TranslationsForeignKey(
+        Case, on_delete=models.CASCADE, related_name="translations", null=True
+    )
+    biography = models.TextField(_("short biography"), blank=True, help_text=_("Markdown."))
+
+    class Meta:
+        unique_together = [("language_code", "master")]
+        verbose_name = _("person translation")
 
 
 class CaseStatusChange(models.Model):

@@ -109,9 +109,14 @@ class TranslatedContent(TranslatableModel):
         try:
             return super()._get_translated_model(language_code, meta=meta)
         except ObjectDoesNotExist:
-            if (language_code or self._current_language) == self.original_language:
-                raise
+            pass
+        try:
             return super()._get_translated_model(self.original_language, meta=meta)
+        except ObjectDoesNotExist:
+            # Nothing written yet (a case without a biography): empty texts, not an error.
+            # Unsaved and uncached, so saving the object stores nothing for it.
+            meta = meta or self._parler_meta.root
+            return meta.model(language_code=self.original_language)
 
     def shown_language(self):
         """The language of the text a reader in the active language gets."""
@@ -152,6 +157,8 @@ def copy_texts_to_translations(apps, app_label, model_name, translation_name, fi
     """Each object's texts in its columns become its translation row in original_language."""
     model = apps.get_model(app_label, model_name)
     translation = apps.get_model(app_label, translation_name)
+    # Migrated back and forth: the columns' text replaces the row it was copied from.
+    translation.objects.filter(language_code=models.F("master__original_language")).delete()
     rows = [
         translation(
             master_id=obj["pk"],

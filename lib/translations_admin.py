@@ -27,9 +27,16 @@ class TranslatedForm(TranslatableModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         instance = self.instance
-        if "original_language" in self.fields and instance._state.adding:
-            # What is written first, in this tab, is the original.
-            self.fields["original_language"].initial = self.language_code
+        if "original_language" in self.fields:
+            field = self.fields["original_language"]
+            field.required = False
+            if self.is_bound and field.widget.value_omitted_from_data(
+                self.data, self.files, self.add_prefix("original_language")
+            ):
+                self.initial["original_language"] = ""  # left out is not a change
+            if instance._state.adding:
+                # What is written first, in this tab, is the original.
+                self.fields["original_language"].initial = self.language_code
         if instance._state.adding or self.language_code == instance.original_language:
             return
         original = instance.original_translation()
@@ -54,23 +61,31 @@ class TranslatedForm(TranslatableModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        original = cleaned.get("original_language")
-        if not original or "original_language" not in self.fields:
+        if "original_language" not in self.fields:
             return cleaned
-        if self.instance._state.adding:
-            if original != self.language_code:
-                self.add_error(
-                    "original_language",
-                    _(
-                        "Write the original first: choose the %(language)s tab, or say it is "
-                        "written in %(current)s."
-                    )  # fmt: skip
-                    % {
-                        "language": language_name(original),
-                        "current": language_name(self.language_code),
-                    },
-                )
-        elif original != self.language_code and not self.instance.has_translation(original):
+        adding = self.instance._state.adding
+        # Left out, it stays what it was; for a new object, the language of this tab.
+        original = cleaned.get("original_language") or (
+            self.language_code if adding else self.instance.original_language
+        )
+        cleaned["original_language"] = self.instance.original_language = original
+        if adding and original != self.language_code:
+            self.add_error(
+                "original_language",
+                _(
+                    "Write the original first: choose the %(language)s tab, or say it is "
+                    "written in %(current)s."
+                )  # fmt: skip
+                % {
+                    "language": language_name(original),
+                    "current": language_name(self.language_code),
+                },
+            )
+        elif (
+            not adding
+            and original != self.language_code
+            and not self.instance.has_translation(original)
+        ):
             self.add_error(
                 "original_language",
                 _("There is no text in %(language)s yet: write it there first.")

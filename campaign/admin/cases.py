@@ -27,6 +27,12 @@ from django.utils.translation import gettext_lazy as _
 from campaign.models import Case, CaseStatusChange, Photo
 from campaign.photo_fields import PhotoField
 from lib.images import SafeImage
+from lib.translations_admin import (
+    NeedsTranslationFilter,
+    TranslatedAdmin,
+    TranslatedForm,
+    TranslatedRelatedFilter,
+)
 
 STATUS_FIELDS = ("new_status", "status_date", "status_note")
 
@@ -55,7 +61,7 @@ def erase_unused(photos):
             photo.erase()
 
 
-class CaseAdminForm(forms.ModelForm):
+class CaseAdminForm(TranslatedForm):
     photo_upload = PhotoField(
         label=_("Photo"),
         required=False,
@@ -88,7 +94,9 @@ class CaseAdminForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = ["name", "slug", "biography", "petitions", "is_public", "order"]
+        fields = [
+            "name", "slug", "original_language", "biography", "petitions", "is_public", "order",
+        ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,18 +155,34 @@ class StatusHistoryInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(TranslatedAdmin):
     form = CaseAdminForm
     inlines = [StatusHistoryInline]
-    list_display = ["name", "status", "status_since", "is_public", "order"]
+    list_display = [
+        "name", "status", "status_since", "is_public", "order", "translations_column",
+    ]  # fmt: skip
     list_editable = ["order"]
-    list_filter = ["status", "is_public", "petitions"]
-    search_fields = ["name", "biography"]
+    list_filter = [
+        "status", "is_public", ("petitions", TranslatedRelatedFilter), NeedsTranslationFilter,
+    ]  # fmt: skip
+    search_fields = ["name", "translations__biography"]
     search_help_text = _("Search by name or biography.")
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["photo_preview", "current_status"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "photo_preview", "photo_upload", "biography"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "photo_preview",
+                    "photo_upload",
+                    "original_language",
+                    "biography",
+                ]  # fmt: skip
+            },
+        ),
         (
             _("Status"),
             {

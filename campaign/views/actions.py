@@ -152,7 +152,9 @@ def action(request, slug):
     photos = list(action.photos.all())
     petition = None
     if action.petition_id:
-        petition = Petition.objects.public().filter(pk=action.petition_id).first()
+        petition = (
+            Petition.objects.public().with_translations().filter(pk=action.petition_id).first()
+        )
     cover = photos[0] if photos else None
     context = {
         "action": action,

@@ -29,6 +29,7 @@ def cases(request):
     history = CaseStatusChange.objects.only(*PUBLIC_HISTORY_FIELDS).order_by("-date", "-pk")
     people = list(
         Case.objects.public()
+        .with_translations()
         .select_related("photo")
         .prefetch_related(Prefetch("history", queryset=history))
     )
