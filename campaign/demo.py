@@ -185,6 +185,7 @@ def _actions(petition, today):
         reported = n % 3 == 0  # reported through the public form: a private contact
         action = Action(
             uuid=action_uuid(row["title"]),
+            original_language="en",
             kind=row["kind"],
             title=row["title"],
             organiser=row["organiser"],

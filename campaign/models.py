@@ -152,7 +152,7 @@ class UpdateTranslation(Translation):
         verbose_name = _("news update translation")
 
 
-class ActionQuerySet(models.QuerySet):
+class ActionQuerySet(TranslatedQuerySet):
     def public(self):
         return self.filter(status=Action.Status.APPROVED)
 
@@ -160,7 +160,7 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(status=Action.Status.PENDING)
 
 
-class Action(models.Model):
+class Action(TranslatedContent):
     """Something done somewhere in solidarity: a picket, a motion, a photo, a letter…"""
 
     class Kind(models.TextChoices):
@@ -181,7 +181,9 @@ class Action(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(max_length=100, unique=True, editable=False)
     kind = models.CharField(_("kind of action"), max_length=12, choices=Kind)
-    title = models.CharField(_("what happened, in a few words"), max_length=150)
+    # title, description, statement: ActionTranslation, one row a language; the rest (who,
+    # where, when) is the same in every language.
+    original_language = original_language_field()
     organiser = models.CharField(
         _("who did it"), max_length=200, help_text=_("An organisation or group, or a person.")
     )
@@ -193,13 +195,6 @@ class Action(models.Model):
         max_length=200,
         blank=True,
         help_text=_('e.g. "the consulate", "the Ministry of Labour"'),
-    )
-    description = models.TextField(_("description"), max_length=3000)
-    statement = models.TextField(
-        _("statement"),
-        max_length=6000,
-        blank=True,
-        help_text=_("The text of a motion, letter or message, quoted as it was passed or sent."),
     )
     photos = models.ManyToManyField(
         Photo, blank=True, related_name="actions", verbose_name=_("photos")
@@ -220,7 +215,7 @@ class Action(models.Model):
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     ip_hash = models.CharField(_("IP hash"), max_length=32, blank=True)
 
-    objects = ActionQuerySet.as_manager()
+    objects = TranslatableManager.from_queryset(ActionQuerySet)()
 
     class Meta:
         ordering = ["-date", "-submitted_at"]
@@ -232,7 +227,7 @@ class Action(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.safe_translation_getter("title", default=self.slug, any_language=True)
 
     def get_absolute_url(self):
         return reverse("campaign:action", args=[self.slug])
@@ -241,6 +236,24 @@ class Action(models.Model):
         """A readable, unguessable slug: the title plus a few random characters."""
         base = slugify(self.title)[:80].strip("-") or "action"
         self.slug = f"{base}-{self.uuid.hex[:8]}"
+
+
+class ActionTranslation(Translation):
+    master = TranslationsForeignKey(
+        Action, on_delete=models.CASCADE, related_name="translations", null=True
+    )
+    title = models.CharField(_("what happened, in a few words"), max_length=150)
+    description = models.TextField(_("description"), max_length=3000)
+    statement = models.TextField(
+        _("statement"),
+        max_length=6000,
+        blank=True,
+        help_text=_("The text of a motion, letter or message, quoted as it was passed or sent."),
+    )
+
+    class Meta:
+        unique_together = [("language_code", "master")]
+        verbose_name = _("solidarity action translation")
 
 
 class CaseQuerySet(TranslatedQuerySet):

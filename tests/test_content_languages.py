@@ -14,7 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from campaign.models import Case, Update
+from campaign.models import Action, Case, Update
 from lib.edge_cache import EdgeCache
 from petition.models import Petition, PetitionTranslation
 from tests.petition.test_signing import VALID
@@ -209,3 +209,24 @@ def test_the_migration_moves_existing_texts_into_the_original_language():
     assert old.objects.get(slug="written-before").title == "Written before"
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_an_action_reported_in_urdu_keeps_urdu_as_its_original(client, media_root):
+    from tests.campaign.action_factories import report_data
+
+    text = {"title": "سفارت خانے کے باہر مظاہرہ", "description": "ہم نے رہائی کا مطالبہ کیا۔"}
+    response = client.post("/ur/actions/report/", report_data() | text)
+    assert response.status_code == 302
+    action = Action.objects.get()
+    assert action.original_language == "ur"
+    assert action.safe_translation_getter("title", language_code="ur") == text["title"]
+    Action.objects.filter(pk=action.pk).update(status=Action.Status.APPROVED)
+    html = client.get(f"/en/actions/{action.slug}/").content.decode()
+    assert f'<h1 class="chorus-page-title" lang="ur" dir="rtl">{text["title"]}</h1>' in html
+    assert "has not been translated into English yet" in html
