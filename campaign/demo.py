@@ -136,10 +136,16 @@ def _cases(petition, moderator, today):
         )
         _translate(case, "cases")
         case.petitions.add(petition)
-        case.change_status(Case.Status.DETAINED, taken, data()["taken_note"], moderator)
+        change = case.change_status(Case.Status.DETAINED, taken, data()["taken_note"], moderator)
+        for code, texts in translations()["notes"]["taken"].items():
+            change.create_translation(code, **texts)
         if days := row["released_after"]:
             note = data()["released_note"] % {"days": days}
-            case.change_status(Case.Status.RELEASED, taken + timedelta(days=days), note, moderator)
+            change = case.change_status(
+                Case.Status.RELEASED, taken + timedelta(days=days), note, moderator
+            )
+            for code, texts in translations()["notes"]["released"].items():
+                change.create_translation(code, note=texts["note"] % {"days": days})
         created += 1
     return created
 

@@ -316,10 +316,14 @@ class Case(TranslatedContent):
     def get_absolute_url(self):
         return reverse("campaign:cases") + f"#{self.slug}"
 
-    def change_status(self, status, date, note="", user=None):
-        """Record a dated status change; the latest by date is the current status."""
+    def change_status(self, status, date, note="", user=None, language=None):
+        """Record a dated status change; the latest by date is the current status. Its note
+        is written in `language` (the case's original language unless said)."""
         with transaction.atomic():
-            change = self.history.create(status=status, date=date, note=note, recorded_by=user)
+            change = self.history.create(
+                status=status, date=date, note=note, recorded_by=user,
+                original_language=language or self.original_language,
+            )  # fmt: skip
             self.refresh_status()
         return change
 
@@ -343,11 +347,12 @@ class CaseTranslation(Translation):
         verbose_name = _("person translation")
 
 
-class CaseStatusChange(models.Model):
+class CaseStatusChange(TranslatedContent):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="history")
     status = models.CharField(_("status"), max_length=10, choices=Case.Status)
     date = models.DateField(_("date"), default=timezone.localdate)
-    note = models.TextField(_("public note"), max_length=1000, blank=True)
+    # note: CaseStatusChangeTranslation, one row a language.
+    original_language = original_language_field()
     recorded_by = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, editable=False,
         related_name="+",
@@ -359,5 +364,18 @@ class CaseStatusChange(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status history")
 
+    objects = TranslatableManager.from_queryset(TranslatedQuerySet)()
+
     def __str__(self):
         return f"{self.case}: {self.get_status_display()} ({self.date})"
+
+
+class CaseStatusChangeTranslation(Translation):
+    master = TranslationsForeignKey(
+        CaseStatusChange, on_delete=models.CASCADE, related_name="translations", null=True
+    )
+    note = models.TextField(_("public note"), max_length=1000, blank=True)
+
+    class Meta:
+        unique_together = [("language_code", "master")]
+        verbose_name = _("status change translation")

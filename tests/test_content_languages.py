@@ -230,3 +230,15 @@ def test_an_action_reported_in_urdu_keeps_urdu_as_its_original(client, media_roo
     html = client.get(f"/en/actions/{action.slug}/").content.decode()
     assert f'<h1 class="chorus-page-title" lang="ur" dir="rtl">{text["title"]}</h1>' in html
     assert "has not been translated into English yet" in html
+
+
+def test_a_status_notes_translation_is_shown_in_its_language(client):
+    case = Case.objects.create(name="Noor Example", slug="noor")
+    change = case.change_status(Case.Status.DETAINED, timezone.localdate(), "Taken at dawn.")
+    change.create_translation("es", note="Detenida al amanecer.")
+    with translation.override("es"):
+        spanish = client.get(reverse("campaign:cases")).content.decode()
+    assert 'lang="es" dir="ltr">Detenida al amanecer.</p>' in spanish
+    with translation.override("ur"):
+        urdu = client.get(reverse("campaign:cases")).content.decode()
+    assert 'lang="en" dir="ltr">Taken at dawn.</p>' in urdu

@@ -23,8 +23,9 @@ from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from parler.admin import TranslatableTabularInline
 
-from campaign.models import Case, CaseStatusChange, Photo
+from campaign.models import Case, CaseStatusChange, CaseStatusChangeTranslation, Photo
 from campaign.photo_fields import PhotoField
 from lib.images import SafeImage
 from lib.translations_admin import (
@@ -87,7 +88,7 @@ class CaseAdminForm(TranslatedForm):
     status_note = forms.CharField(
         label=_("Public note"),
         required=False,
-        max_length=CaseStatusChange._meta.get_field("note").max_length,
+        max_length=CaseStatusChangeTranslation._meta.get_field("note").max_length,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=_("Shown on the public page with the change."),
     )
@@ -138,8 +139,9 @@ class CaseAdminForm(TranslatedForm):
         return cleaned
 
 
-class StatusHistoryInline(admin.TabularInline):
-    """The dated history: read-only but for the note; a wrong row may be deleted."""
+class StatusHistoryInline(TranslatableTabularInline):
+    """The dated history: read-only but for the note (in the language of the case's tab); a
+    wrong row may be deleted."""
 
     model = CaseStatusChange
     fields = ["status", "date", "note", "recorded_by", "recorded_at"]
@@ -151,7 +153,7 @@ class StatusHistoryInline(admin.TabularInline):
         return False  # new entries through "new status" above, so that they are dated and signed
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("recorded_by")
+        return super().get_queryset(request).select_related("recorded_by").with_translations()
 
 
 @admin.register(Case)
@@ -238,6 +240,7 @@ class CaseAdmin(TranslatedAdmin):
                     form.cleaned_data["status_date"],
                     form.cleaned_data.get("status_note", ""),
                     user=request.user,
+                    language=form.language_code,
                 )
         except Exception:
             if new_photo is not None:
