@@ -130,7 +130,7 @@ class Update(TranslatedContent):
         indexes = [models.Index(fields=["status", "-publish_at"])]
 
     def __str__(self):
-        return self.safe_translation_getter("title", default=self.slug, any_language=True)
+        return self.text_or_original("title") or self.slug
 
     def get_absolute_url(self):
         return reverse("campaign:update", args=[self.slug])
@@ -227,7 +227,7 @@ class Action(TranslatedContent):
         ]
 
     def __str__(self):
-        return self.safe_translation_getter("title", default=self.slug, any_language=True)
+        return self.text_or_original("title") or self.slug
 
     def get_absolute_url(self):
         return reverse("campaign:action", args=[self.slug])

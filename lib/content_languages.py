@@ -118,6 +118,15 @@ class TranslatedContent(TranslatableModel):
             meta = meta or self._parler_meta.root
             return meta.model(language_code=self.original_language)
 
+    def text_or_original(self, field):
+        """`field` in the active language, else the original's: an object being translated
+        (an empty translation in the admin's tab) is still named by its title."""
+        value = self.safe_translation_getter(field, any_language=True)
+        if not value:
+            original = self.original_translation()
+            value = getattr(original, field, "") if original else ""
+        return value
+
     def shown_language(self):
         """The language of the text a reader in the active language gets."""
         try:

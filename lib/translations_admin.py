@@ -4,6 +4,7 @@ original beside each field of a translation, and which translations are missing 
 
 from django.conf import settings
 from django.contrib import admin
+from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -37,13 +38,21 @@ class TranslatedForm(TranslatableModelForm):
             if instance._state.adding:
                 # What is written first, in this tab, is the original.
                 self.fields["original_language"].initial = self.language_code
+        translated = instance._parler_meta.root_model.get_translated_fields()
+        for name in translated:
+            if name in self.fields:
+                # Typed in the tab's language: Urdu right to left, whatever the interface's.
+                self.fields[name].widget.attrs |= {
+                    "lang": self.language_code,
+                    "dir": text_direction(self.language_code),
+                }
         if instance._state.adding or self.language_code == instance.original_language:
             return
         original = instance.original_translation()
         if original is None:
             return
         code = instance.original_language
-        for name in instance._parler_meta.root_model.get_translated_fields():
+        for name in translated:
             field = self.fields.get(name)
             if field is None:
                 continue
@@ -56,7 +65,7 @@ class TranslatedForm(TranslatableModelForm):
                 get_language(),
                 text_direction(get_language()),
                 _("Original (%(language)s):") % {"language": language_name(code)},
-                getattr(original, name) or "—",
+                linebreaksbr(getattr(original, name)) or "—",
             )
 
     def clean(self):

@@ -32,8 +32,8 @@ def _review_count(model):
 @admin.register(Petition)
 class PetitionAdmin(TranslatedAdmin):
     list_display = [
-        "title", "status", "moderation", "opens_at", "closes_at", "total", "to_review",
-        "translations_column",
+        "title", "translations_column", "status", "moderation", "opens_at", "closes_at",
+        "total", "to_review",
     ]  # fmt: skip
     list_filter = ["status", "moderation", NeedsTranslationFilter]
     search_fields = ["translations__title", "slug"]

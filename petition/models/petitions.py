@@ -58,7 +58,7 @@ class Petition(TranslatedContent):
         verbose_name_plural = _("petitions")
 
     def __str__(self):
-        return self.safe_translation_getter("title", default=self.slug, any_language=True)
+        return self.text_or_original("title") or self.slug
 
     def get_absolute_url(self):
         return reverse("petition:detail", args=[self.slug])
