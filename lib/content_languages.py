@@ -94,9 +94,14 @@ class TranslatedContent(TranslatableModel):
         abstract = True
 
     def __init__(self, *args, **kwargs):
-        # A new object's texts are its original's, whatever language is active.
-        if "original_language" in kwargs and "_current_language" not in kwargs:
-            kwargs["_current_language"] = kwargs["original_language"]
+        # The texts a new object is made with are its original's, whatever language is active
+        # (loading from the database passes no keywords).
+        texts = kwargs and set(kwargs) & set(self._parler_meta.get_all_fields())
+        if texts and "_current_language" not in kwargs:
+            kwargs["_current_language"] = (
+                kwargs.get("original_language")
+                or self._meta.get_field("original_language").get_default()
+            )
         super().__init__(*args, **kwargs)
 
     def _get_translated_model(

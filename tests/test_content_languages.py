@@ -185,7 +185,8 @@ def test_the_sign_post_adds_at_most_one_query(client, translated, django_assert_
     assert len(texts) == 1, texts
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialized like the other transactional tests: their initial rows are restored after it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_moves_existing_texts_into_the_original_language():
     executor = MigrationExecutor(connection)
     before = [("petition", "0010_petition_translations")]
@@ -242,3 +243,13 @@ def test_a_status_notes_translation_is_shown_in_its_language(client):
     with translation.override("ur"):
         urdu = client.get(reverse("campaign:cases")).content.decode()
     assert 'lang="en" dir="ltr">Taken at dawn.</p>' in urdu
+
+
+def test_texts_given_at_creation_are_the_originals_whatever_the_active_language(db):
+    with translation.override("ur"):
+        petition = Petition.objects.create(slug="made-in-urdu-ui", **SPANISH)
+    row = PetitionTranslation.objects.get(master=petition)
+    assert (petition.original_language, row.language_code) == ("en", "en")
+    with translation.override("es"):
+        spanish = Petition.objects.create(slug="escrita", original_language="es", **SPANISH)
+    assert spanish.translations.get().language_code == "es"
