@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.12 >/dev/null 2>&1 && echo python3.12 || ec
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Test-only tools from npm (axe-core, the Nu HTML Checker): reinstalled when the lock is newer.
+NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -17,7 +19,11 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) DEBUG=off SECRET_KEY=test-secret-k
 	CACHE_URL=locmemcache://tests \
 	EMAIL_URL=consolemail:// SITE_URL=http://testserver
 
-.PHONY: install run demo test bench reliability lint fmt messages clean
+.PHONY: install system-packages run demo test bench reliability lint fmt messages clean
+
+# What the suite drives: Debian's chromium (browser tests), wrk and nginx (benchmark smokes),
+# npm (axe-core, vnu-jar) and Java (the Nu HTML Checker).
+SYSTEM_PACKAGES := chromium wrk nginx nodejs npm default-jre-headless
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +31,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev,s3]"
 	touch $(STAMP)
 
+$(NODE_STAMP): package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 install: $(STAMP)
+
+system-packages:
+	@if ! command -v chromium >/dev/null || ! command -v wrk >/dev/null \
+		|| ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null \
+		|| ! command -v npm >/dev/null || ! command -v java >/dev/null; then \
+		echo "Installing $(SYSTEM_PACKAGES)"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		{ apt-get update -qq && apt-get install -y -qq $(SYSTEM_PACKAGES); } >/dev/null 2>&1 \
+		|| { sudo apt-get update -qq && sudo apt-get install -y -qq $(SYSTEM_PACKAGES); } >/dev/null; \
+	fi
 
 run: $(STAMP)
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput -v 0
@@ -40,7 +60,7 @@ fmt: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: $(STAMP)
+test: $(STAMP) system-packages $(NODE_STAMP)
 	$(BIN)/ruff check .
 	mkdir -p var/static
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -60,7 +80,8 @@ reliability: $(STAMP)
 	$(BIN)/python -m benchmarks.reliability $(RELIABILITY_ARGS)
 
 messages: $(STAMP)
-	$(RUN_ENV) $(BIN)/python manage.py makemessages --all --ignore=.venv --ignore=tests
+	$(RUN_ENV) $(BIN)/python manage.py makemessages --all --ignore=.venv --ignore=tests --ignore=node_modules --ignore=var --ignore=benchmarks
+	$(RUN_ENV) $(BIN)/python manage.py complete_catalogs
 	$(RUN_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

@@ -173,9 +173,15 @@ LANGUAGES = [
     ("fr", _("French")),
     ("it", _("Italian")),
     ("de", _("German")),
+    ("el", _("Greek")),
+    ("da", _("Danish")),
+    ("cs", _("Czech")),
+    ("ca", _("Catalan")),
+    ("ne", _("Nepali")),
     ("ur", _("Urdu")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; then what Django and our dependencies leave untranslated (config/catalogs.py).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_supplements"]
 # Petitions, news, actions and cases are written in any of these (lib/content_languages.py):
 # a missing translation falls back to the text's own original language, not to this list.
 # Parler's cache is off: a list prefetches its translations in one query, and a cached copy

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from petition.models import Organisation, Petition, Signature, Signer
+from tests.public_pages import campaign  # noqa: F401 (the fixture of every public page)
 
 _sequence = itertools.count(1)
 

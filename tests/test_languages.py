@@ -147,3 +147,27 @@ def test_the_sign_form_never_guesses_the_country(client, petition):
     select = re.search(r'<select name="country".*?</select>', page.content.decode(), re.S)
     assert '<option value="" selected>' in select.group()
     assert " selected>" not in select.group().replace('<option value="" selected>', "")
+
+
+def test_a_moderator_chooses_the_back_offices_language(moderator_client):
+    """The admin has no language in its paths: its menu keeps the choice in a cookie."""
+    page = moderator_client.get("/admin/", headers={"accept-language": "en"}).content.decode()
+    assert "Chorus moderation" in page
+    assert '<option value="el" lang="el">Ελληνικά</option>' in page
+    answer = moderator_client.post(
+        reverse("set_language"), {"language": "el", "next": "/admin/petition/signature/"}
+    )
+    assert answer.status_code == 302
+    assert answer["Location"] == "/admin/petition/signature/"
+    page = moderator_client.get("/admin/petition/signature/", headers={"accept-language": "en"})
+    html = page.content.decode()
+    assert '<html lang="el"' in html
+    assert "Chorus moderation" not in html
+    assert "Υπογραφές" in html  # the model's name, in our catalogue
+    assert "Αποσύνδεση" in html  # "Log out", in Django's own
+
+
+def test_the_login_page_offers_the_languages_too(client):
+    page = client.get("/admin/login/", headers={"accept-language": "ne"}).content.decode()
+    assert 'class="chorus-admin-language"' in page
+    assert '<option value="ne" lang="ne" selected>' in page

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from django import template
 from django.templatetags.static import static
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from lib.markdown import render_markdown
 
@@ -40,3 +41,18 @@ def flag_url(country):
         return static(f"flags/{code}.gif")
     except ValueError:  # not in the collected static manifest
         return ""
+
+
+@register.filter
+def with_suffix(label):
+    """A label followed by a colon, as Django's label_tag does: none after ending punctuation."""
+    label = str(label or "")
+    if label and label[-1] not in gettext(":?.!"):
+        return f"{label}:"
+    return label
+
+
+@register.filter
+def fields_with_errors(form):
+    """The form's fields that have errors, in form order: the error summary's links."""
+    return [field for field in form if field.errors]
