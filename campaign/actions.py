@@ -21,11 +21,12 @@ STATUS_MESSAGES = {
 }
 
 # The only columns public pages load: never contact_email or ip_hash.
-CARD_FIELDS = ("pk", "slug", "kind", "title", "organiser", "city", "country", "date", "place")
+# The texts (title, description, statement) come from the translations, prefetched.
+CARD_FIELDS = (
+    "pk", "slug", "kind", "original_language", "organiser", "city", "country", "date", "place",
+)  # fmt: skip
 DETAIL_FIELDS = (
     *CARD_FIELDS,
-    "description",
-    "statement",
     "video_url",
     "source_url",
     "petition",
@@ -43,6 +44,7 @@ def public_actions(fields=CARD_FIELDS):
         Action.objects.public()
         .only(*fields)
         .order_by("-date", "-submitted_at", "-pk")
+        .with_translations()
         .prefetch_related(photos_in_order())
     )
 

@@ -23,6 +23,7 @@ from campaign.models import Action, Case, Photo, Update
 from lib.ip import ip_hash
 
 DATA_FILE = Path(__file__).with_name("demo_data.toml")
+TRANSLATIONS_FILE = Path(__file__).with_name("demo_translations.toml")
 ACTION_NAMESPACE = uuid.UUID("6f1d2c1e-3b4a-4c55-9d2e-7a8b9c0d1e2f")
 PORTRAIT_COLOURS = ["5c3d8c", "145a78", "8a5a00", "1e6b3a", "7a1d16"]
 
@@ -31,6 +32,18 @@ PORTRAIT_COLOURS = ["5c3d8c", "145a78", "8a5a00", "1e6b3a", "7a1d16"]
 def data():
     with DATA_FILE.open("rb") as file:
         return tomllib.load(file)
+
+
+@cache
+def translations():
+    with TRANSLATIONS_FILE.open("rb") as file:
+        return tomllib.load(file)
+
+
+def _translate(obj, kind):
+    """The object's texts in the other languages of demo_translations.toml, if it has any."""
+    for code, texts in translations()[kind].get(obj.slug, {}).items():
+        obj.create_translation(code, **texts)
 
 
 def rgb(hex_colour):
@@ -116,15 +129,23 @@ def _cases(petition, moderator, today):
         case = Case.objects.create(
             name=row["name"],
             slug=row["slug"],
+            original_language="en",
             biography=row["biography"],
             order=order,
             photo=_photo(portrait, row["name"]),
         )
+        _translate(case, "cases")
         case.petitions.add(petition)
-        case.change_status(Case.Status.DETAINED, taken, data()["taken_note"], moderator)
+        change = case.change_status(Case.Status.DETAINED, taken, data()["taken_note"], moderator)
+        for code, texts in translations()["notes"]["taken"].items():
+            change.create_translation(code, **texts)
         if days := row["released_after"]:
             note = data()["released_note"] % {"days": days}
-            case.change_status(Case.Status.RELEASED, taken + timedelta(days=days), note, moderator)
+            change = case.change_status(
+                Case.Status.RELEASED, taken + timedelta(days=days), note, moderator
+            )
+            for code, texts in translations()["notes"]["released"].items():
+                change.create_translation(code, note=texts["note"] % {"days": days})
         created += 1
     return created
 
@@ -141,6 +162,7 @@ def _updates(petition):
             cover = _photo(image, banner)
         update = Update.objects.create(
             slug=row["slug"],
+            original_language="en",
             title=row["title"],
             lead=row["lead"],
             body=row["body"],
@@ -148,6 +170,7 @@ def _updates(petition):
             publish_at=now + timedelta(days=row["days"]),
             cover=cover,
         )
+        _translate(update, "updates")
         update.petitions.add(petition)
         created += 1
     return created
@@ -168,6 +191,7 @@ def _actions(petition, today):
         reported = n % 3 == 0  # reported through the public form: a private contact
         action = Action(
             uuid=action_uuid(row["title"]),
+            original_language="en",
             kind=row["kind"],
             title=row["title"],
             organiser=row["organiser"],

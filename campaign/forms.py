@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from parler.forms import TranslatableModelForm
 
 from lib.text_checks import TextChecksMixin
+from lib.translations_admin import TranslatedForm
 from petition.models import Petition
 
 from .models import Action, Photo
@@ -87,7 +89,7 @@ class ActionFieldsMixin(TextChecksMixin):
         return check_web_address(self.cleaned_data["source_url"])
 
 
-class ActionReportForm(ActionFieldsMixin, forms.ModelForm):
+class ActionReportForm(ActionFieldsMixin, TranslatableModelForm):
     """Anyone may report an action; it waits for a moderator before anything is public."""
 
     photos = MultiplePhotoField(
@@ -149,6 +151,8 @@ class ActionReportForm(ActionFieldsMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Reported in the language of the page: that is the text's original.
+        self.instance.original_language = self.language_code
         self.setup_fields()
         self.fields["contact_email"].required = True
         self.fields["kind"].choices = [("", _("Choose one"))] + [
@@ -167,12 +171,12 @@ class ActionReportForm(ActionFieldsMixin, forms.ModelForm):
             field.widget = forms.HiddenInput()
             field.initial = petitions[0].pk
         else:
-            field.queryset = Petition.objects.public()
+            field.queryset = Petition.objects.public().with_translations()
             field.label = _("Which petition is it for?")
             field.empty_label = _("None in particular")
 
 
-class ActionAdminForm(ActionFieldsMixin, forms.ModelForm):
+class ActionAdminForm(ActionFieldsMixin, TranslatedForm):
     """Moderators edit every public field, remove photos by unticking them, add new ones."""
 
     new_photos = MultiplePhotoField(
@@ -183,7 +187,7 @@ class ActionAdminForm(ActionFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = Action
-        fields = [*PUBLIC_FIELDS, "photos", "status", "contact_email"]
+        fields = ["original_language", *PUBLIC_FIELDS, "photos", "status", "contact_email"]
         widgets = {"photos": forms.CheckboxSelectMultiple}  # (the admin keeps it unwrapped)
         help_texts = {
             "photos": _(

@@ -6,7 +6,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from parler.fields import TranslationsForeignKey
+from parler.managers import TranslatableManager
 
+from lib.content_languages import (
+    TranslatedContent,
+    TranslatedQuerySet,
+    Translation,
+    original_language_field,
+)
 from lib.images import make_safe
 from petition.models import Petition
 
@@ -79,22 +87,21 @@ class Photo(models.Model):
             transaction.on_commit(self.delete_files)
 
 
-class UpdateQuerySet(models.QuerySet):
+class UpdateQuerySet(TranslatedQuerySet):
     def published(self, now=None):
         return self.filter(status=Update.Status.PUBLISHED, publish_at__lte=now or timezone.now())
 
 
-class Update(models.Model):
+class Update(TranslatedContent):
     """A news update written by the campaign team."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
-    title = models.CharField(_("title"), max_length=200)
+    # title, lead, body: UpdateTranslation, one row a language.
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    lead = models.TextField(_("lead"), max_length=600)
-    body = models.TextField(_("body"), help_text=_("Markdown."))
+    original_language = original_language_field()
     cover = models.ForeignKey(
         Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("cover photo"),
@@ -114,7 +121,7 @@ class Update(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = UpdateQuerySet.as_manager()
+    objects = TranslatableManager.from_queryset(UpdateQuerySet)()
 
     class Meta:
         ordering = ["-publish_at"]
@@ -123,7 +130,7 @@ class Update(models.Model):
         indexes = [models.Index(fields=["status", "-publish_at"])]
 
     def __str__(self):
-        return self.title
+        return self.text_or_original("title") or self.slug
 
     def get_absolute_url(self):
         return reverse("campaign:update", args=[self.slug])
@@ -132,7 +139,20 @@ class Update(models.Model):
         return self.status == self.Status.PUBLISHED and self.publish_at <= (now or timezone.now())
 
 
-class ActionQuerySet(models.QuerySet):
+class UpdateTranslation(Translation):
+    master = TranslationsForeignKey(
+        Update, on_delete=models.CASCADE, related_name="translations", null=True
+    )
+    title = models.CharField(_("title"), max_length=200)
+    lead = models.TextField(_("lead"), max_length=600)
+    body = models.TextField(_("body"), help_text=_("Markdown."))
+
+    class Meta:
+        unique_together = [("language_code", "master")]
+        verbose_name = _("news update translation")
+
+
+class ActionQuerySet(TranslatedQuerySet):
     def public(self):
         return self.filter(status=Action.Status.APPROVED)
 
@@ -140,7 +160,7 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(status=Action.Status.PENDING)
 
 
-class Action(models.Model):
+class Action(TranslatedContent):
     """Something done somewhere in solidarity: a picket, a motion, a photo, a letter…"""
 
     class Kind(models.TextChoices):
@@ -161,7 +181,9 @@ class Action(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(max_length=100, unique=True, editable=False)
     kind = models.CharField(_("kind of action"), max_length=12, choices=Kind)
-    title = models.CharField(_("what happened, in a few words"), max_length=150)
+    # title, description, statement: ActionTranslation, one row a language; the rest (who,
+    # where, when) is the same in every language.
+    original_language = original_language_field()
     organiser = models.CharField(
         _("who did it"), max_length=200, help_text=_("An organisation or group, or a person.")
     )
@@ -173,13 +195,6 @@ class Action(models.Model):
         max_length=200,
         blank=True,
         help_text=_('e.g. "the consulate", "the Ministry of Labour"'),
-    )
-    description = models.TextField(_("description"), max_length=3000)
-    statement = models.TextField(
-        _("statement"),
-        max_length=6000,
-        blank=True,
-        help_text=_("The text of a motion, letter or message, quoted as it was passed or sent."),
     )
     photos = models.ManyToManyField(
         Photo, blank=True, related_name="actions", verbose_name=_("photos")
@@ -200,7 +215,7 @@ class Action(models.Model):
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     ip_hash = models.CharField(_("IP hash"), max_length=32, blank=True)
 
-    objects = ActionQuerySet.as_manager()
+    objects = TranslatableManager.from_queryset(ActionQuerySet)()
 
     class Meta:
         ordering = ["-date", "-submitted_at"]
@@ -212,7 +227,7 @@ class Action(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.text_or_original("title") or self.slug
 
     def get_absolute_url(self):
         return reverse("campaign:action", args=[self.slug])
@@ -223,7 +238,25 @@ class Action(models.Model):
         self.slug = f"{base}-{self.uuid.hex[:8]}"
 
 
-class CaseQuerySet(models.QuerySet):
+class ActionTranslation(Translation):
+    master = TranslationsForeignKey(
+        Action, on_delete=models.CASCADE, related_name="translations", null=True
+    )
+    title = models.CharField(_("what happened, in a few words"), max_length=150)
+    description = models.TextField(_("description"), max_length=3000)
+    statement = models.TextField(
+        _("statement"),
+        max_length=6000,
+        blank=True,
+        help_text=_("The text of a motion, letter or message, quoted as it was passed or sent."),
+    )
+
+    class Meta:
+        unique_together = [("language_code", "master")]
+        verbose_name = _("solidarity action translation")
+
+
+class CaseQuerySet(TranslatedQuerySet):
     def public(self):
         return self.filter(is_public=True)
 
@@ -242,7 +275,7 @@ class CaseQuerySet(models.QuerySet):
         ]  # fmt: skip
 
 
-class Case(models.Model):
+class Case(TranslatedContent):
     """A person the campaign is for: a detainee, a prisoner, someone disappeared."""
 
     class Status(models.TextChoices):
@@ -258,7 +291,8 @@ class Case(models.Model):
         Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("photo"),
     )  # fmt: skip
-    biography = models.TextField(_("short biography"), blank=True, help_text=_("Markdown."))
+    # biography: CaseTranslation, one row a language; the name is the same in every one.
+    original_language = original_language_field()
     status = models.CharField(
         _("current status"), max_length=10, choices=Status, default=Status.DETAINED, editable=False
     )
@@ -269,7 +303,7 @@ class Case(models.Model):
         Petition, blank=True, related_name="cases", verbose_name=_("related petitions")
     )
 
-    objects = CaseQuerySet.as_manager()
+    objects = TranslatableManager.from_queryset(CaseQuerySet)()
 
     class Meta:
         ordering = ["order", "name"]
@@ -282,10 +316,14 @@ class Case(models.Model):
     def get_absolute_url(self):
         return reverse("campaign:cases") + f"#{self.slug}"
 
-    def change_status(self, status, date, note="", user=None):
-        """Record a dated status change; the latest by date is the current status."""
+    def change_status(self, status, date, note="", user=None, language=None):
+        """Record a dated status change; the latest by date is the current status. Its note
+        is written in `language` (the case's original language unless said)."""
         with transaction.atomic():
-            change = self.history.create(status=status, date=date, note=note, recorded_by=user)
+            change = self.history.create(
+                status=status, date=date, note=note, recorded_by=user,
+                original_language=language or self.original_language,
+            )  # fmt: skip
             self.refresh_status()
         return change
 
@@ -298,11 +336,23 @@ class Case(models.Model):
         )
 
 
-class CaseStatusChange(models.Model):
+class CaseTranslation(Translation):
+    master = TranslationsForeignKey(
+        Case, on_delete=models.CASCADE, related_name="translations", null=True
+    )
+    biography = models.TextField(_("short biography"), blank=True, help_text=_("Markdown."))
+
+    class Meta:
+        unique_together = [("language_code", "master")]
+        verbose_name = _("person translation")
+
+
+class CaseStatusChange(TranslatedContent):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="history")
     status = models.CharField(_("status"), max_length=10, choices=Case.Status)
     date = models.DateField(_("date"), default=timezone.localdate)
-    note = models.TextField(_("public note"), max_length=1000, blank=True)
+    # note: CaseStatusChangeTranslation, one row a language.
+    original_language = original_language_field()
     recorded_by = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, editable=False,
         related_name="+",
@@ -314,5 +364,18 @@ class CaseStatusChange(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status history")
 
+    objects = TranslatableManager.from_queryset(TranslatedQuerySet)()
+
     def __str__(self):
         return f"{self.case}: {self.get_status_display()} ({self.date})"
+
+
+class CaseStatusChangeTranslation(Translation):
+    master = TranslationsForeignKey(
+        CaseStatusChange, on_delete=models.CASCADE, related_name="translations", null=True
+    )
+    note = models.TextField(_("public note"), max_length=1000, blank=True)
+
+    class Meta:
+        unique_together = [("language_code", "master")]
+        verbose_name = _("status change translation")

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_countries",
+    "parler",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
@@ -181,6 +182,15 @@ LANGUAGES = [
 ]
 # Ours first; then what Django and our dependencies leave untranslated (config/catalogs.py).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_supplements"]
+# Petitions, news, actions and cases are written in any of these (lib/content_languages.py):
+# a missing translation falls back to the text's own original language, not to this list.
+# Parler's cache is off: a list prefetches its translations in one query, and a cached copy
+# per object per language would be one more cache round trip on every page.
+PARLER_LANGUAGES = {
+    None: tuple({"code": code} for code, _name in LANGUAGES),
+    "default": {"fallbacks": [LANGUAGE_CODE], "hide_untranslated": False},
+}
+PARLER_ENABLE_CACHING = False
 # The time moderators read in the back office and emails show; stored times are UTC.
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True

@@ -7,7 +7,9 @@ example.net. The petition is keyed on its slug: loading again keeps it as it is.
 """
 
 import base64
+import tomllib
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -54,6 +56,17 @@ Organising is not a crime. **The world is watching.**
     "status": Petition.Status.OPEN,
     "moderation": Petition.Moderation.APPROVE,
 }
+
+
+def demo_translations():
+    with open(Path(__file__).with_name("demo_translations.toml"), "rb") as file:
+        return tomllib.load(file)
+
+
+def add_translations(obj, by_language):
+    """Store `obj`'s texts in each language of {code: {field: text}} beside its original."""
+    for code, texts in by_language.items():
+        obj.create_translation(code, **texts)
 
 
 def _table(text):
@@ -244,7 +257,10 @@ def delete(petition):
 
 def build(rng):
     now = timezone.now()
-    petition = Petition.objects.create(**PETITION, opens_at=now - timedelta(days=30))
+    petition = Petition.objects.create(
+        **PETITION, original_language="en", opens_at=now - timedelta(days=30)
+    )
+    add_translations(petition, demo_translations())
     signatures = list(_signatures(petition, rng, now))
     Signature.objects.bulk_create(signatures)
     organisations = list(_organisations(petition, rng, now))

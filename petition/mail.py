@@ -21,6 +21,7 @@ def send_confirmation_request(signer):
     if signer is None or not signer.awaits_confirmation:
         return
     with translation.override(emails.supported_language(signer.language)):
+        _petition_in_active_language(signer)
         _send_confirmation_request(signer)
 
 
@@ -44,6 +45,7 @@ def send_already_signed(signer, to=None):
     if signer is None:
         return
     with translation.override(emails.supported_language(signer.language)):
+        _petition_in_active_language(signer)
         _send_already_signed(signer, to)
 
 
@@ -78,6 +80,12 @@ def alert_context(kind, key, count):
         "admin_url": settings.SITE_URL + changelist + "?" + urlencode(query),
         "protection_url": settings.SITE_URL + reverse("admin:petition_protection_changelist"),
     }
+
+
+def _petition_in_active_language(signer):
+    # The petition may have been loaded in another language (the worker's default): its
+    # title in the email is the signer's translation, else the original.
+    signer.petition.set_current_language(translation.get_language())
 
 
 def _link(name, token):

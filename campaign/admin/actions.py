@@ -22,6 +22,7 @@ from campaign import actions as campaign_actions
 from campaign.forms import ActionAdminForm
 from campaign.models import Action
 from lib.admin import APPROVED_DONE, REJECTED_DONE, ReviewQueueFilter, report_outcome
+from lib.translations_admin import NeedsTranslationFilter, TranslatedAdmin
 
 from .photos import PhotoUploadsMixin
 
@@ -35,15 +36,18 @@ def can_see_contact(user):
 
 
 @admin.register(Action)
-class ActionAdmin(PhotoUploadsMixin, admin.ModelAdmin):
+class ActionAdmin(PhotoUploadsMixin, TranslatedAdmin):
     form = ActionAdminForm
     list_display = [
         "thumbnail", "title", "kind", "organiser", "city", "country", "date", "status",
-        "photo_count", "submitted_at",
+        "photo_count", "submitted_at", "translations_column",
     ]  # fmt: skip
     list_display_links = ["thumbnail", "title"]
-    list_filter = [ReviewQueueFilter, "status", "kind", ("country", CountryFilter), "date"]
-    search_fields = ["title", "organiser", "city", "description"]
+    list_filter = [
+        ReviewQueueFilter, "status", "kind", ("country", CountryFilter), "date",
+        NeedsTranslationFilter,
+    ]  # fmt: skip
+    search_fields = ["translations__title", "organiser", "city", "translations__description"]
     search_help_text = _("Search by title, who did it, city or description.")
     date_hierarchy = "date"
     ordering = ["-submitted_at"]
@@ -55,6 +59,7 @@ class ActionAdmin(PhotoUploadsMixin, admin.ModelAdmin):
             _("What happened"),
             {
                 "fields": [
+                    "original_language",
                     "kind",
                     "title",
                     "date",

@@ -23,10 +23,17 @@ from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from parler.admin import TranslatableTabularInline
 
-from campaign.models import Case, CaseStatusChange, Photo
+from campaign.models import Case, CaseStatusChange, CaseStatusChangeTranslation, Photo
 from campaign.photo_fields import PhotoField
 from lib.images import SafeImage
+from lib.translations_admin import (
+    NeedsTranslationFilter,
+    TranslatedAdmin,
+    TranslatedForm,
+    TranslatedRelatedFilter,
+)
 
 STATUS_FIELDS = ("new_status", "status_date", "status_note")
 
@@ -55,7 +62,7 @@ def erase_unused(photos):
             photo.erase()
 
 
-class CaseAdminForm(forms.ModelForm):
+class CaseAdminForm(TranslatedForm):
     photo_upload = PhotoField(
         label=_("Photo"),
         required=False,
@@ -81,14 +88,16 @@ class CaseAdminForm(forms.ModelForm):
     status_note = forms.CharField(
         label=_("Public note"),
         required=False,
-        max_length=CaseStatusChange._meta.get_field("note").max_length,
+        max_length=CaseStatusChangeTranslation._meta.get_field("note").max_length,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=_("Shown on the public page with the change."),
     )
 
     class Meta:
         model = Case
-        fields = ["name", "slug", "biography", "petitions", "is_public", "order"]
+        fields = [
+            "name", "slug", "original_language", "biography", "petitions", "is_public", "order",
+        ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,8 +139,9 @@ class CaseAdminForm(forms.ModelForm):
         return cleaned
 
 
-class StatusHistoryInline(admin.TabularInline):
-    """The dated history: read-only but for the note; a wrong row may be deleted."""
+class StatusHistoryInline(TranslatableTabularInline):
+    """The dated history: read-only but for the note (in the language of the case's tab); a
+    wrong row may be deleted."""
 
     model = CaseStatusChange
     fields = ["status", "date", "note", "recorded_by", "recorded_at"]
@@ -143,22 +153,38 @@ class StatusHistoryInline(admin.TabularInline):
         return False  # new entries through "new status" above, so that they are dated and signed
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("recorded_by")
+        return super().get_queryset(request).select_related("recorded_by").with_translations()
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(TranslatedAdmin):
     form = CaseAdminForm
     inlines = [StatusHistoryInline]
-    list_display = ["name", "status", "status_since", "is_public", "order"]
+    list_display = [
+        "name", "status", "status_since", "is_public", "order", "translations_column",
+    ]  # fmt: skip
     list_editable = ["order"]
-    list_filter = ["status", "is_public", "petitions"]
-    search_fields = ["name", "biography"]
+    list_filter = [
+        "status", "is_public", ("petitions", TranslatedRelatedFilter), NeedsTranslationFilter,
+    ]  # fmt: skip
+    search_fields = ["name", "translations__biography"]
     search_help_text = _("Search by name or biography.")
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["photo_preview", "current_status"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "photo_preview", "photo_upload", "biography"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "photo_preview",
+                    "photo_upload",
+                    "original_language",
+                    "biography",
+                ]  # fmt: skip
+            },
+        ),
         (
             _("Status"),
             {
@@ -214,6 +240,7 @@ class CaseAdmin(admin.ModelAdmin):
                     form.cleaned_data["status_date"],
                     form.cleaned_data.get("status_note", ""),
                     user=request.user,
+                    language=form.language_code,
                 )
         except Exception:
             if new_photo is not None:

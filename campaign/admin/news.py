@@ -14,6 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Photo, Update
 from campaign.photo_fields import MultiplePhotoField, PhotoField
+from lib.translations_admin import (
+    NeedsTranslationFilter,
+    TranslatedAdmin,
+    TranslatedForm,
+    TranslatedRelatedFilter,
+)
 
 from .photos import PhotoUploadsMixin, thumbnail_html
 
@@ -27,7 +33,7 @@ class GalleryPhotoChoiceField(forms.ModelMultipleChoiceField):
         return format_html("{} {}", thumbnail_html(obj), obj.caption or _("(no caption)"))
 
 
-class UpdateAdminForm(forms.ModelForm):
+class UpdateAdminForm(TranslatedForm):
     cover_upload = PhotoField(
         label=_("Upload a cover photo"),
         required=False,
@@ -58,8 +64,8 @@ class UpdateAdminForm(forms.ModelForm):
     class Meta:
         model = Update
         fields = [
-            "title", "slug", "lead", "body", "status", "publish_at", "cover", "gallery",
-            "petitions",
+            "original_language", "title", "slug", "lead", "body", "status", "publish_at",
+            "cover", "gallery", "petitions",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -75,25 +81,29 @@ class UpdateAdminForm(forms.ModelForm):
 
 
 @admin.register(Update)
-class UpdateAdmin(PhotoUploadsMixin, admin.ModelAdmin):
+class UpdateAdmin(PhotoUploadsMixin, TranslatedAdmin):
     form = UpdateAdminForm
-    list_display = ["title", "status", "publish_at", "is_live", "cover_thumbnail"]
-    list_filter = ["status", "petitions"]
+    list_display = [
+        "title", "status", "publish_at", "is_live", "cover_thumbnail", "translations_column",
+    ]  # fmt: skip
+    list_filter = ["status", ("petitions", TranslatedRelatedFilter), NeedsTranslationFilter]
     list_select_related = ["cover"]
-    search_fields = ["title", "lead", "body"]
+    search_fields = ["translations__title", "translations__lead", "translations__body"]
     date_hierarchy = "publish_at"
-    prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["petitions"]
     raw_id_fields = ["cover", "gallery"]
     readonly_fields = ["publication", "cover_preview", "created_at", "updated_at"]
     save_on_top = True
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {"slug": ["title"]}  # parler's way for a translated field
 
     def get_fieldsets(self, request, obj=None):
         gallery = ["gallery_upload"]
         if obj is not None:
             gallery = ["gallery_remove", "gallery_upload", "gallery"]
         return [
-            (None, {"fields": ["title", "slug", "lead", "body"]}),
+            (None, {"fields": ["original_language", "title", "slug", "lead", "body"]}),
             (_("Publishing"), {"fields": ["status", "publish_at", "publication"]}),
             (
                 _("Cover photo"),

@@ -146,13 +146,16 @@ def action(request, slug):
     queryset = (
         Action.objects.public()
         .only(*campaign_actions.DETAIL_FIELDS)
+        .with_translations()
         .prefetch_related(campaign_actions.photos_in_order())
     )
     action = get_object_or_404(queryset, slug=slug)
     photos = list(action.photos.all())
     petition = None
     if action.petition_id:
-        petition = Petition.objects.public().filter(pk=action.petition_id).first()
+        petition = (
+            Petition.objects.public().with_translations().filter(pk=action.petition_id).first()
+        )
     cover = photos[0] if photos else None
     context = {
         "action": action,
@@ -173,7 +176,7 @@ def action(request, slug):
 @shared_cache
 def timeline(request):
     by_country = campaign_actions.counts_by_country()
-    queryset = Action.objects.public().only(*campaign_actions.CARD_FIELDS)
+    queryset = Action.objects.public().only(*campaign_actions.CARD_FIELDS).with_translations()
     queryset = queryset.order_by("-date", "-submitted_at", "-pk")
     paginator, page = _page(request, queryset, TIMELINE_PER_PAGE, sum(by_country.values()))
     context = {

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from campaign.models import Case, CaseStatusChange
 from lib.http_cache import shared_cache
 
-PUBLIC_HISTORY_FIELDS = ("pk", "case_id", "status", "date", "note")
+PUBLIC_HISTORY_FIELDS = ("pk", "case_id", "status", "date", "original_language")
 
 
 def summary_text(case_summary):
@@ -26,9 +26,14 @@ def summary_text(case_summary):
 
 @shared_cache
 def cases(request):
-    history = CaseStatusChange.objects.only(*PUBLIC_HISTORY_FIELDS).order_by("-date", "-pk")
+    history = (
+        CaseStatusChange.objects.only(*PUBLIC_HISTORY_FIELDS)
+        .order_by("-date", "-pk")
+        .with_translations()
+    )
     people = list(
         Case.objects.public()
+        .with_translations()
         .select_related("photo")
         .prefetch_related(Prefetch("history", queryset=history))
     )

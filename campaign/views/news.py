@@ -38,7 +38,7 @@ HOME_ACTIONS = 6
 
 
 def published_updates():
-    return Update.objects.published().select_related("cover")
+    return Update.objects.published().select_related("cover").with_translations()
 
 
 def can_preview(user):
@@ -57,6 +57,7 @@ def open_petitions():
     return (
         Petition.objects.filter(status=Petition.Status.OPEN, opens_at__lte=now)
         .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .with_translations()
         .order_by("-opens_at", "pk")
     )
 
@@ -99,17 +100,19 @@ def updates(request):
 
 @shared_cache
 def update(request, slug):
-    update = get_object_or_404(Update.objects.select_related("cover"), slug=slug)
+    update = get_object_or_404(
+        Update.objects.select_related("cover").with_translations(), slug=slug
+    )
     now = timezone.now()
     preview = not update.is_published(now)
     if preview and not can_preview(request.user):
         raise Http404(_("No news update found."))
-    published = Update.objects.published(now)
+    published = Update.objects.published(now).with_translations()
     context = {
         "update": update,
         "preview": preview,
         "gallery": list(update.gallery.order_by("created_at", "pk")),
-        "petitions": list(update.petitions.public().order_by("-opens_at")),
+        "petitions": list(update.petitions.public().with_translations().order_by("-opens_at")),
         "newer": published.filter(publish_at__gt=update.publish_at).order_by("publish_at").first(),
         "older": published.filter(publish_at__lt=update.publish_at).order_by("-publish_at").first(),
     }

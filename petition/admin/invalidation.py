@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from lib.text_checks import TextChecksMixin
+from lib.translations_admin import TranslatedRelatedFilter
 
 from .. import invalidation as bulk
 from ..models import Invalidation
@@ -61,8 +62,12 @@ class InvalidationAdmin(admin.ModelAdmin):
         "__str__", "petition", "conditions", "new_status", "state", "progress", "created_by",
         "created_at",
     ]  # fmt: skip
-    list_filter = ["petition", "state"]
+    list_filter = [("petition", TranslatedRelatedFilter), "state"]
     list_select_related = ["petition", "created_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("petition__translations")
+
     date_hierarchy = "created_at"
 
     def has_delete_permission(self, request, obj=None):

@@ -8,6 +8,7 @@ from django_countries.filters import CountryFilter
 
 from lib.admin import ReviewQueueFilter
 from lib.text_checks import TextChecksMixin
+from lib.translations_admin import TranslatedRelatedFilter
 
 from ..models import Organisation
 from .signers import RECORDED, SUBMITTED, SignerAdmin
@@ -45,7 +46,7 @@ class OrganisationAdmin(SignerAdmin):
     list_display = ["name", "kind", "country", "petition", "status", "confirmed_at"]
     list_filter = [
         ReviewQueueFilter,
-        "petition",
+        ("petition", TranslatedRelatedFilter),
         "status",
         ("country", CountryFilter),
         "kind",

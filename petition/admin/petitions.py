@@ -10,6 +10,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from lib.translations_admin import NeedsTranslationFilter, TranslatedAdmin
+
 from .. import moderation
 from ..models import Organisation, Petition, Signature, SignatureCount, Signer
 
@@ -28,13 +30,19 @@ def _review_count(model):
 
 
 @admin.register(Petition)
-class PetitionAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "moderation", "opens_at", "closes_at", "total", "to_review"]
-    list_filter = ["status", "moderation"]
-    search_fields = ["title", "slug"]
-    prepopulated_fields = {"slug": ["title"]}
+class PetitionAdmin(TranslatedAdmin):
+    list_display = [
+        "title", "translations_column", "status", "moderation", "opens_at", "closes_at",
+        "total", "to_review",
+    ]  # fmt: skip
+    list_filter = ["status", "moderation", NeedsTranslationFilter]
+    search_fields = ["translations__title", "slug"]
     readonly_fields = ["created_at", "updated_at"]
     actions = ["recount"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # Parler's way for a translated field (the class attribute fails the admin's checks).
+        return {"slug": ["title"]}
 
     def get_queryset(self, request):
         # Totals straight from the counter table (the same sum counts() caches), and the

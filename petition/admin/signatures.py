@@ -8,6 +8,7 @@ from django_countries.filters import CountryFilter
 
 from lib.admin import ReviewQueueFilter, report_outcome
 from lib.text_checks import TextChecksMixin
+from lib.translations_admin import TranslatedRelatedFilter
 
 from .. import moderation
 from ..models import Signature
@@ -62,7 +63,7 @@ class SignatureAdmin(SignerAdmin):
     list_editable = ["featured_order"]
     list_filter = [
         SignatureReviewQueueFilter,
-        "petition",
+        ("petition", TranslatedRelatedFilter),
         ("country", CountryFilter),
         "status",
         "featured",

@@ -1,6 +1,6 @@
 from .counts import COUNTER_SHARDS, SignatureCount
 from .invalidation import InvalidatedSignature, Invalidation
-from .petitions import Petition
+from .petitions import Petition, PetitionTranslation
 from .protection import BlockRule, Protection, UsedChallenge, protection_and_rules
 from .signers import SIGNER_MODELS, Organisation, Signature, Signer, forget_in_admin_log
 
@@ -12,6 +12,7 @@ __all__ = [
     "Invalidation",
     "Organisation",
     "Petition",
+    "PetitionTranslation",
     "Protection",
     "Signature",
     "SignatureCount",

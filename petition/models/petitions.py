@@ -8,17 +8,26 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from parler.fields import TranslationsForeignKey
+from parler.managers import TranslatableManager
+
+from lib.content_languages import (
+    TranslatedContent,
+    TranslatedQuerySet,
+    Translation,
+    original_language_field,
+)
 
 from .protection import Protection
 
 
-class PetitionQuerySet(models.QuerySet):
+class PetitionQuerySet(TranslatedQuerySet):
     def public(self):
         """Petitions the public may read: open or closed, never drafts."""
         return self.exclude(status=Petition.Status.DRAFT)
 
 
-class Petition(models.Model):
+class Petition(TranslatedContent):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         OPEN = "open", _("Open")
@@ -28,13 +37,9 @@ class Petition(models.Model):
         PUBLISH = "publish", _("Publish confirmed signers' names at once")
         APPROVE = "approve", _("Hold every name for a moderator's approval")
 
-    title = models.CharField(_("title"), max_length=200)
+    # title, lead, demands, addressee: PetitionTranslation, one row a language.
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    lead = models.TextField(_("lead"), help_text=_("One or two sentences shown at the top."))
-    demands = models.TextField(_("demands"), help_text=_("Markdown."))
-    addressee = models.CharField(
-        _("addressee"), max_length=200, help_text=_('e.g. "the Government of Pakistan"')
-    )
+    original_language = original_language_field()
     goal = models.PositiveIntegerField(_("signature goal"), default=1000)
     opens_at = models.DateTimeField(_("opens at"), default=timezone.now)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
@@ -45,7 +50,7 @@ class Petition(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = PetitionQuerySet.as_manager()
+    objects = TranslatableManager.from_queryset(PetitionQuerySet)()
 
     class Meta:
         ordering = ["-opens_at"]
@@ -53,7 +58,7 @@ class Petition(models.Model):
         verbose_name_plural = _("petitions")
 
     def __str__(self):
-        return self.title
+        return self.text_or_original("title") or self.slug
 
     def get_absolute_url(self):
         return reverse("petition:detail", args=[self.slug])
@@ -118,3 +123,19 @@ class Petition(models.Model):
         if not self.goal:
             return 100
         return min(100, int(total * 100 / self.goal))
+
+
+class PetitionTranslation(Translation):
+    master = TranslationsForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="translations", null=True
+    )
+    title = models.CharField(_("title"), max_length=200)
+    lead = models.TextField(_("lead"), help_text=_("One or two sentences shown at the top."))
+    demands = models.TextField(_("demands"), help_text=_("Markdown."))
+    addressee = models.CharField(
+        _("addressee"), max_length=200, help_text=_('e.g. "the Government of Pakistan"')
+    )
+
+    class Meta:
+        unique_together = [("language_code", "master")]
+        verbose_name = _("petition translation")

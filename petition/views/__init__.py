@@ -7,5 +7,6 @@ from ..models import Petition
 
 def get_public_petition(slug):
     """The one way every public page and the sign forms load a petition: drafts are 404.
-    Its site-wide switches come with it (`Petition.protection`, a cached row)."""
-    return get_object_or_404(Petition.objects.public(), slug=slug)
+    Its site-wide switches come with it (`Petition.protection`, a cached row), and its texts
+    in every language in one more query (the reader's, else the original)."""
+    return get_object_or_404(Petition.objects.public().with_translations(), slug=slug)

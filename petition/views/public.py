@@ -80,6 +80,7 @@ def signing_state(petition):
 def index(request):
     petitions = (
         Petition.objects.public()
+        .with_translations()
         .annotate(
             open_first=Case(
                 When(status=Petition.Status.OPEN, then=Value(0)),

@@ -69,8 +69,9 @@ def test_index_lists_open_petitions_first(client, make_petition, make_signature,
     make_signature(open_new)
     make_signature(open_new)
 
-    # Cold cache: the list, then the few counter reads of each petition's counts().
-    with max_queries(1 + 3 * 3):
+    # Cold cache: the list and its texts in every language, then the few counter reads of
+    # each petition's counts().
+    with max_queries(2 + 3 * 3):
         response = client.get(reverse("petition:index"))
     page = response.content.decode()
     assert "Unpublished draft campaign" not in page
@@ -83,8 +84,8 @@ def test_index_lists_open_petitions_first(client, make_petition, make_signature,
 
     for _ in range(20):
         make_signature(open_old)
-    # Warm cache (counts() is cached a few seconds): only the list itself.
-    with max_queries(1):
+    # Warm cache (counts() is cached a few seconds): only the list itself and its texts.
+    with max_queries(2):
         assert client.get(reverse("petition:index")).status_code == 200
 
 
@@ -222,6 +223,7 @@ def test_detail_query_count_is_constant(
     cache.clear()
     assert small_queries == count_queries(client, large.get_absolute_url())
     cache.clear()
-    # The petition, the protection row (cached 10 s), 3 for counts(), 3 lists, case summary.
-    with max_queries(9):
+    # The petition and its texts, the protection row (cached 10 s), 3 for counts(), 3 lists,
+    # case summary.
+    with max_queries(10):
         client.get(large.get_absolute_url())
