@@ -31,7 +31,7 @@ def report(found):
 def test_no_violation_on_any_public_page(axe_page, campaign, language):
     found = []
     for path, status in public_pages(campaign):
-        response = axe_page.goto(in_language(path, language), wait_until="networkidle")
+        response = axe_page.goto(in_language(path, language), wait_until="load")
         assert response.status == status, path
         if response.headers["content-type"].startswith("text/html"):  # not the Atom feed
             found += violations(axe_page)
