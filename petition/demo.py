@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 
@@ -406,6 +406,10 @@ def describe(petition, created):
         f"from {counts['countries']} countries, {counts['organisations']} organisations."
     )
     lines.append(f"  Petition:   {settings.SITE_URL}{petition.get_absolute_url()}")
+    translated = [code for code in petition.get_available_languages() if code != "en"]
+    for code in sorted(translated):
+        with translation.override(code):
+            lines.append(f"    {code + ':':<8}{settings.SITE_URL}{petition.get_absolute_url()}")
     lines.append(
         f"  Moderation: {settings.SITE_URL}{reverse('admin:index')}  "
         f"login: {MODERATOR_USERNAME} / {moderator_password()}"

@@ -142,6 +142,7 @@ def test_running_twice_changes_nothing(demo):
     before = snapshot()
     output = load_demo()
     assert "Kept the existing" in output
+    assert "/ur/p/free-the-seven/" in output  # a link per language it is translated into
     assert snapshot() == before
     assert before["counters"] == Signature.objects.counted().count()
 
