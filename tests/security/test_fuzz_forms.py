@@ -185,11 +185,20 @@ PHOTO_BYTES = st.one_of(
     st.just(b"GIF89a<script>alert(1)</script>"),
     st.just(jpeg_bytes()),
 )
+
+
+def upload_name(name):
+    """A name a browser can send: no NUL or slash, and not one Django refuses outright
+    ("", ".", "..": SimpleUploadedFile raises before any form sees it)."""
+    name = name.replace("\x00", "").replace("/", "")[:200]
+    return name if name not in {"", ".", ".."} else "photo"
+
+
 PHOTO = st.builds(
     lambda name, content, content_type: SimpleUploadedFile(name, content, content_type),
     name=st.one_of(
         st.sampled_from(["photo.jpg", "a.png", "x.svg", ".jpg", "p.jpg.html"]), TEXT
-    ).map(lambda name: name.replace("\x00", "").replace("/", "")[:200] or "photo"),
+    ).map(upload_name),
     content=PHOTO_BYTES,
     content_type=st.sampled_from(["image/jpeg", "image/png", "text/html", "", "image/svg+xml"]),
 )
