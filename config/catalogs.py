@@ -4,7 +4,8 @@ A page in Urdu or Nepali mixes our catalogue with Django's validation messages, 
 own strings and django-countries' country names; where those catalogues lack an entry, the
 reader would get English in the middle of their language. `manage.py complete_catalogs` adds
 each such entry, untranslated, to `locale_supplements/<language>/`; translators fill them in,
-and tests/test_catalogs.py fails while any is missing or empty.
+and tests/test_catalogs.py fails while any is missing or empty. A translators' tool: polib is
+a dev dependency, so a production install without it never imports this module.
 """
 
 import sys

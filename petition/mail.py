@@ -6,6 +6,8 @@ in lib/emails.py. Every email to a signer carries the "manage my signature" link
 one-click unsubscribe.
 """
 
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -20,8 +22,7 @@ from .models.protection import ALERT_WINDOW
 def send_confirmation_request(signer):
     if signer is None or not signer.awaits_confirmation:
         return
-    with translation.override(emails.supported_language(signer.language)):
-        _petition_in_active_language(signer)
+    with _in_signers_language(signer):
         _send_confirmation_request(signer)
 
 
@@ -44,8 +45,7 @@ def send_already_signed(signer, to=None):
     to sign for it (`to`), without a link to manage the signature nor who the first was."""
     if signer is None:
         return
-    with translation.override(emails.supported_language(signer.language)):
-        _petition_in_active_language(signer)
+    with _in_signers_language(signer):
         _send_already_signed(signer, to)
 
 
@@ -82,10 +82,14 @@ def alert_context(kind, key, count):
     }
 
 
-def _petition_in_active_language(signer):
-    # The petition may have been loaded in another language (the worker's default): its
-    # title in the email is the signer's translation, else the original.
-    signer.petition.set_current_language(translation.get_language())
+@contextmanager
+def _in_signers_language(signer):
+    """Texts, links and the petition's title in the language the signer signed in."""
+    with translation.override(emails.supported_language(signer.language)):
+        # The petition may have been loaded in another language (the worker's default): its
+        # title in the email is the signer's translation, else the original.
+        signer.petition.set_current_language(translation.get_language())
+        yield
 
 
 def _link(name, token):
